@@ -1,0 +1,92 @@
+"""The client's vocabulary, named once: sheet and column names, allowed values, RAG palette.
+
+Everything that reads or writes the register, rates a return or draws a status imports
+its names from here, so a spelling lives in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- indicators.xlsx: sheets and columns (the client's file format) -----------------------
+
+SHEET_FRAMEWORKS: Final = "Frameworks"
+SHEET_INDICATORS: Final = "Indicators"
+SHEET_TARGETS: Final = "Targets"
+SHEET_RETURNS: Final = "Returns"
+SHEET_THEME_BOARDS: Final = "Theme boards"
+SHEET_SETTINGS: Final = "Settings"
+
+FRAMEWORK_COLUMNS: Final = ("framework", "title", "first_year", "last_year", "own_area", "source")
+INDICATOR_COLUMNS: Final = (
+    "framework", "code", "part", "kind", "title", "theme", "theme_board", "unit", "polarity",
+    "measure", "frequency", "baseline", "baseline_period", "baseline_text", "tolerance_pct",
+    "comparator", "lead_partner", "partners", "reward_eligible", "status", "notes", "source",
+)
+INDICATOR_OPTIONAL_COLUMNS: Final = ("tolerance_points", "rag_scheme", "survey_years")
+TARGET_COLUMNS: Final = (
+    "framework", "code", "part", "year", "value", "text", "status", "version",
+    "effective_from", "decided_by", "source",
+)
+TARGET_OPTIONAL_COLUMNS: Final = ("measure",)
+RETURN_COLUMNS: Final = (
+    "code", "part", "area", "period", "value", "provisional", "commentary", "source",
+)
+RETURN_OPTIONAL_COLUMNS: Final = ("framework",)
+THEME_BOARD_COLUMNS: Final = ("theme_board", "chair", "theme")
+THEME_BOARD_OPTIONAL_COLUMNS: Final = ("framework", "source")
+SETTING_COLUMNS: Final = ("setting", "value")
+
+# --- allowed values -----------------------------------------------------------------------
+
+KINDS: Final = ("designated", "local", "statutory", "national")
+POLARITIES: Final = ("higher_is_better", "lower_is_better", "not_applicable")
+MEASURES: Final = (
+    "snapshot", "cumulative_in_year", "cumulative_agreement", "level", "gap_to_comparator",
+)
+FREQUENCIES: Final = ("quarterly", "annual", "biennial_survey")
+UNITS: Final = (
+    "percent", "percentage_points", "count", "rate_per_1000", "rate_per_10000",
+    "rate_per_100000", "days", "tonnes_per_capita", "level", "score", "ratio",
+)
+INDICATOR_STATUSES: Final = ("active", "removed")
+TARGET_STATUSES: Final = ("set", "no_survey", "to_be_confirmed", "not_applicable")
+TARGET_VERSIONS: Final = ("original", "refreshed")
+RAG_SCHEMES: Final = ("baseline_and_target", "target_with_tolerance")
+YES_NO: Final = ("yes", "no")
+
+# Settings the register may hold, with the value used when it is silent.
+DEFAULT_SETTINGS: Final = {
+    "default_tolerance_pct": "5",
+    "rag_scheme": "baseline_and_target",
+    "own_area": "Luton",
+    "direction_threshold_pct": "1",
+}
+
+# --- RAG statuses: one palette, one set of labels and symbols ------------------------------
+# Okabe-Ito based colours stay distinguishable for the common colour-vision deficiencies;
+# every status also carries a text label and a symbol, so colour is never the only cue.
+
+STATUSES: Final = ("red", "amber", "green", "no_data", "not_due", "no_target")
+STATUS_LABELS: Final = {
+    "green": "Green", "amber": "Amber", "red": "Red",
+    "no_data": "No data", "not_due": "Not due", "no_target": "No target",
+}
+STATUS_SYMBOLS: Final = {
+    "green": "●", "amber": "▲", "red": "■",
+    "no_data": "○", "not_due": "–", "no_target": "·",
+}
+STATUS_COLOURS: Final = {
+    "green": "#009E73", "amber": "#E69F00", "red": "#D55E00",
+    "no_data": "#BBBBBB", "not_due": "#DDDDDD", "no_target": "#EEEEEE",
+}
+# Worst first: an indicator in parts takes the worst status of its parts.
+STATUS_SEVERITY: Final = {s: i for i, s in enumerate(STATUSES)}
+
+DIRECTIONS: Final = ("improving", "no_change", "worsening")
+DIRECTION_SYMBOLS: Final = {"improving": "↑", "no_change": "→", "worsening": "↓"}
+
+
+def status_badge(status: str) -> str:
+    """Return a status as symbol and label, e.g. ``"▲ Amber"``: never colour alone."""
+    return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
