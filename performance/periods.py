@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import total_ordering
 
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2})\s*$")
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2})(?:\s+Q([1-4]))?\s*$", re.IGNORECASE)
@@ -19,7 +20,8 @@ class PeriodError(ValueError):
     """A period or year that is not written the partnership's way."""
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class Period:
     """A financial year (``quarter`` None) or one quarter of it.
 
@@ -30,7 +32,7 @@ class Period:
     year: int  # calendar year in which the financial year starts: 2009 for 2009/10
     quarter: int | None = None
 
-    def __lt__(self, other: Period) -> bool:  # type: ignore[override]
+    def __lt__(self, other: Period) -> bool:
         return self.sort_key < other.sort_key
 
     @property

@@ -36,3 +36,97 @@ class Register:
     returns: pd.DataFrame
     theme_boards: pd.DataFrame
     settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+
+
+# --- views of the register used by the pages and exports -----------------------------------
+
+TARGET_VERSION_ORDER = {"original": 0, "refreshed": 1}
+
+
+def framework_names(register: Register) -> list[str]:
+    """The frameworks in the order of the register."""
+    return register.frameworks["framework"].tolist()
+
+
+def split_partners(text: str) -> list[str]:
+    """Lead partners as a list: ``"LBC, NHS Luton"`` -> ``["LBC", "NHS Luton"]``."""
+    return [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
+
+
+def lead_partner_options(indicators: pd.DataFrame) -> list[str]:
+    """Every lead partner named in the register, sorted, each once."""
+    return sorted({p for text in indicators["lead_partner"] for p in split_partners(text)},
+                  key=str.casefold)
+
+
+def current_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """One target per part and year: the refreshed version where the LAA refresh changed it."""
+    ordered = targets.assign(_order=targets["version"].map(TARGET_VERSION_ORDER).fillna(9))
+    ordered = ordered.sort_values(["framework", "code", "part", "year", "_order"])
+    return ordered.drop_duplicates(["framework", "code", "part", "year"], keep="last").drop(
+        columns="_order")
+
+
+def filter_indicators(indicators: pd.DataFrame, *, framework: str | None = None,
+                      theme_boards: list[str] | None = None, kinds: list[str] | None = None,
+                      lead_partners: list[str] | None = None, search: str = "") -> pd.DataFrame:
+    """Indicator parts matching every given filter; an empty filter keeps everything.
+
+    ``search`` matches code, title, part, lead partner and partners, case-insensitively,
+    so "NEET", "117" and "nhs luton" all find what a user expects.
+    """
+    mask = pd.Series(True, index=indicators.index)
+    if framework:
+        mask &= indicators["framework"] == framework
+    if theme_boards:
+        mask &= indicators["theme_board"].isin(theme_boards)
+    if kinds:
+        mask &= indicators["kind"].isin(kinds)
+    if lead_partners:
+        wanted = set(lead_partners)
+        mask &= indicators["lead_partner"].map(lambda t: bool(wanted & set(split_partners(t))))
+    if search.strip():
+        haystack = (indicators["code"] + " " + indicators["title"] + " " + indicators["part"] + " "
+                    + indicators["lead_partner"] + " " + indicators["partners"]).str.casefold()
+        for word in search.casefold().split():
+            # "NI 117", "117" and "NI117" should all find NI 117.
+            mask &= haystack.str.contains(word, regex=False) | haystack.str.replace(
+                " ", "", regex=False).str.contains(word, regex=False)
+    return indicators[mask]
+
+
+def register_table(register: Register, parts: pd.DataFrame) -> pd.DataFrame:
+    """The register page's table: one row per part, the current target of each year as written."""
+    years = sorted(register.targets["year"].unique()) if len(register.targets) else []
+    current = current_targets(register.targets)
+    wide = current.pivot_table(index=["framework", "code", "part"], columns="year", values="text",
+                               aggfunc="first").reindex(columns=years)
+    table = parts[["framework", "code", "part", "title", "kind", "theme_board", "lead_partner",
+                   "unit", "polarity", "baseline_text", "status"]]
+    table = table.join(wide, on=["framework", "code", "part"])
+    used_years = [y for y in years if y in table and table[y].notna().any()]
+    return table[[c for c in table.columns if c not in years] + used_years].reset_index(drop=True)
+
+
+def indicator_parts(register: Register, framework: str, code: str) -> pd.DataFrame:
+    """The parts of one indicator (one row for an indicator reported as a whole)."""
+    ind = register.indicators
+    return ind[(ind["framework"] == framework) & (ind["code"] == code)]
+
+
+def target_history(register: Register, framework: str, code: str) -> pd.DataFrame:
+    """Every version of every year's target of one indicator, original before refreshed."""
+    t = register.targets
+    rows = t[(t["framework"] == framework) & (t["code"] == code)]
+    rows = rows.assign(_order=rows["version"].map(TARGET_VERSION_ORDER).fillna(9))
+    rows = rows.sort_values(["part", "year", "_order"]).drop(columns="_order")
+    return rows[["part", "year", "version", "text", "value", "status", "measure",
+                 "effective_from", "decided_by", "source"]].reset_index(drop=True)
+
+
+def stated_values(register: Register, framework: str, code: str) -> pd.DataFrame:
+    """Values recorded for one indicator, own area and comparators, newest period last."""
+    r = register.returns
+    rows = r[(r["framework"] == framework) & (r["code"] == code)]
+    return rows[["part", "area", "period", "value", "provisional", "commentary", "source"]] \
+        .sort_values(["part", "area", "period"]).reset_index(drop=True)

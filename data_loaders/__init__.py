@@ -1,0 +1,1 @@
+"""Input and output: reading workbooks safely, the database schema, seeding and queries."""

@@ -1,0 +1,140 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations in ``data_loaders/migrations``
+bring a database to it; a test checks the migrations and this module agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+loads = Table(
+    "loads", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),  # register, returns, demo
+    Column("file_name", String(255), nullable=False),
+    Column("checksum", String(64), nullable=False),
+    Column("loaded_by", String(255), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("rows_written", Integer, nullable=False, default=0),
+    Column("summary", Text, nullable=False, default=""),
+)
+
+frameworks = Table(
+    "frameworks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("first_year", String(7), nullable=False),
+    Column("last_year", String(7), nullable=False),
+    Column("own_area", String(120), nullable=False),
+    Column("source", Text, nullable=False, default=""),
+)
+
+theme_boards = Table(
+    "theme_boards", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("chair", String(200), nullable=False, default=""),
+    Column("theme", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    UniqueConstraint("framework_id", "name", name="uq_theme_boards_framework_name"),
+)
+
+indicators = Table(
+    "indicators", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id"), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("theme", Text, nullable=False, default=""),
+    Column("theme_board_id", ForeignKey("theme_boards.id"), nullable=False),
+    Column("lead_partner", Text, nullable=False, default=""),
+    Column("partners", Text, nullable=False, default=""),
+    Column("reward_eligible", Boolean, nullable=False, default=False),
+    Column("status", String(20), nullable=False, default="active"),
+    UniqueConstraint("framework_id", "code", name="uq_indicators_framework_code"),
+)
+
+indicator_parts = Table(
+    "indicator_parts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("indicator_id", ForeignKey("indicators.id"), nullable=False),
+    Column("part", String(80), nullable=False, default=""),
+    Column("unit", String(40), nullable=False),
+    Column("polarity", String(20), nullable=False),
+    Column("measure", String(30), nullable=False),
+    Column("frequency", String(20), nullable=False),
+    Column("baseline", Float, nullable=True),
+    Column("baseline_period", String(40), nullable=False, default=""),
+    Column("baseline_text", Text, nullable=False, default=""),
+    Column("tolerance_pct", Float, nullable=True),
+    Column("tolerance_points", Float, nullable=True),
+    Column("rag_scheme", String(30), nullable=False, default=""),
+    Column("survey_years", String(120), nullable=False, default=""),
+    Column("comparator", String(120), nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    UniqueConstraint("indicator_id", "part", name="uq_indicator_parts_indicator_part"),
+)
+
+targets = Table(
+    "targets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("part_id", ForeignKey("indicator_parts.id"), nullable=False),
+    Column("year", String(7), nullable=False),
+    Column("version", String(20), nullable=False),
+    Column("value", Float, nullable=True),
+    Column("text", Text, nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("measure", String(30), nullable=False, default=""),
+    Column("effective_from", Date, nullable=True),
+    Column("decided_by", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("load_id", ForeignKey("loads.id"), nullable=True),
+    UniqueConstraint("part_id", "year", "version", name="uq_targets_part_year_version"),
+)
+
+areas = Table(
+    "areas", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+)
+
+# Every value ever received: a correction adds a row with the next version, never overwrites.
+returns = Table(
+    "returns", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("part_id", ForeignKey("indicator_parts.id"), nullable=False),
+    Column("area_id", ForeignKey("areas.id"), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("forecast_year_end", Float, nullable=True),
+    Column("provisional", Boolean, nullable=False, default=False),
+    Column("commentary", Text, nullable=False, default=""),
+    Column("action", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Column("state", String(20), nullable=False, default="published"),
+    Column("submitted_by", String(255), nullable=False, default=""),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("load_id", ForeignKey("loads.id"), nullable=True),
+    UniqueConstraint("part_id", "area_id", "period", "version",
+                     name="uq_returns_part_area_period_version"),
+)
+
+settings = Table(
+    "settings", metadata,
+    Column("setting", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,54 @@
+"""The indicator register: every indicator part, filterable, with its definition and targets."""
+
+import streamlit as st
+
+from performance.register import (
+    filter_indicators, indicator_parts, lead_partner_options, register_table, stated_values,
+    target_history,
+)
+from performance.vocabulary import KINDS
+from ui.page import page_setup
+
+ctx = page_setup("Indicator register")
+st.title("Indicator register")
+
+indicators = filter_indicators(ctx.register.indicators, framework=ctx.framework)
+col_board, col_kind, col_lead, col_search = st.columns([3, 2, 2, 3])
+boards = col_board.multiselect("Theme board", sorted(indicators["theme_board"].unique()),
+                               key="board")
+kinds = col_kind.multiselect("Kind", [k for k in KINDS if k in set(indicators["kind"])], key="kind")
+leads = col_lead.multiselect("Lead partner", lead_partner_options(indicators), key="lead")
+search = col_search.text_input("Search code, title or partner", key="search")
+
+parts = filter_indicators(indicators, theme_boards=boards, kinds=kinds, lead_partners=leads,
+                          search=search)
+table = register_table(ctx.register, parts)
+st.caption(f"{table['code'].nunique()} indicators, {len(table)} indicator parts shown. "
+           "Select a row to see its definition, targets and sources.")
+event = st.dataframe(table.drop(columns="framework"), width="stretch", hide_index=True,
+                     on_select="rerun", selection_mode="single-row", key="register_table")
+
+rows = event.selection.rows if event else []
+code = table.iloc[rows[0]]["code"] if rows else st.query_params.get("code")
+if code and code in set(table["code"]):
+    st.query_params["code"] = code
+    detail = indicator_parts(ctx.register, ctx.framework, code)
+    first = detail.iloc[0]
+    st.subheader(f"{code} · {first['title']}")
+    st.markdown(
+        f"**Theme board:** {first['theme_board']} · **Kind:** {first['kind']} · "
+        f"**Lead partner:** {first['lead_partner'] or 'not named'} · "
+        f"**Reward eligible:** {'yes' if first['reward_eligible'] else 'no'} · "
+        f"**Status:** {first['status']}"
+    )
+    st.markdown(f"**Partners:** {first['partners'] or '—'}")
+    st.dataframe(detail[["part", "unit", "polarity", "measure", "frequency", "baseline",
+                         "baseline_period", "baseline_text", "comparator", "notes", "source"]],
+                 width="stretch", hide_index=True)
+    st.markdown("**Targets by year and version**")
+    st.dataframe(target_history(ctx.register, ctx.framework, code), width="stretch",
+                 hide_index=True)
+    values = stated_values(ctx.register, ctx.framework, code)
+    if len(values):
+        st.markdown("**Values stated in the source documents**")
+        st.dataframe(values, width="stretch", hide_index=True)

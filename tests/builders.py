@@ -1,0 +1,85 @@
+"""One builder for test registers: a small, valid ``indicators.xlsx`` that tests then spoil.
+
+Tests call :func:`register_rows` for the rows, change what they need, and
+:func:`write_register` to save a real workbook with openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+from performance import vocabulary as v
+
+FW = "Luton LAA 2008-11"
+SRC = "001_7c62a6d3c6b93d0e.txt line 314"
+
+
+def _indicator(code, part="", **kw):
+    row = dict(framework=FW, code=code, part=part, kind="designated", title=f"Title of {code}",
+               theme="Children & Young People", theme_board="Children and Young People's Trust Board",
+               unit="percent", polarity="lower_is_better", measure="snapshot", frequency="quarterly",
+               baseline=7.2, baseline_period="2007/08", baseline_text="7.2%", tolerance_pct=None,
+               comparator="", lead_partner="Campus Luton", partners="Campus Luton*, LBC",
+               reward_eligible="yes", status="active", notes="", source=SRC)
+    row.update(kw)
+    return row
+
+
+def _target(code, year, value, part="", **kw):
+    row = dict(framework=FW, code=code, part=part, year=year, value=value, text=f"*{value}%",
+               status="set", version="original", effective_from=dt.date(2008, 4, 1),
+               decided_by="LAA agreed with Government Office for the Eastern Region", source=SRC)
+    row.update(kw)
+    return row
+
+
+def register_rows() -> dict[str, list[dict]]:
+    """Rows of a small valid register, sheet by sheet (header = keys of the first row)."""
+    return {
+        v.SHEET_FRAMEWORKS: [dict(framework=FW, title="Luton's Local Area Agreement 2008-2011",
+                                  first_year="2008/09", last_year="2010/11", own_area="Luton",
+                                  source="001_7c62a6d3c6b93d0e.txt line 275")],
+        v.SHEET_INDICATORS: [
+            _indicator("NI 117"),
+            _indicator("NI 120", "male", unit="rate_per_100000", baseline=791,
+                       baseline_text="791 (m) 561 (f)", theme_board="Health and Well-Being Board"),
+            _indicator("NI 120", "female", unit="rate_per_100000", baseline=561,
+                       baseline_text="791 (m) 561 (f)", theme_board="Health and Well-Being Board"),
+        ],
+        v.SHEET_TARGETS: [
+            _target("NI 117", "2008/09", 6.9), _target("NI 117", "2009/10", 6.5),
+            _target("NI 117", "2010/11", 6.2),
+            _target("NI 120", "2009/10", 770, part="male", text="*770 (m)"),
+            _target("NI 120", "2009/10", 575, part="female", text="*575 (f)"),
+        ],
+        v.SHEET_RETURNS: [dict(code="NI 117", part="", area="Luton", period="2009/10", value=6.55,
+                               provisional="yes", commentary="unconfirmed",
+                               source="001_7c62a6d3c6b93d0e.txt line 576")],
+        v.SHEET_THEME_BOARDS: [
+            dict(theme_board="Children and Young People's Trust Board", chair="Debbie Jones",
+                 theme="Children & Young People"),
+            dict(theme_board="Health and Well-Being Board", chair="Penny Furness-Smith",
+                 theme="Adult health & well-being"),
+        ],
+        v.SHEET_SETTINGS: [dict(setting=k, value=val) for k, val in v.DEFAULT_SETTINGS.items()],
+    }
+
+
+def write_register(path: Path, rows: dict[str, list[dict]] | None = None) -> Path:
+    """Write ``rows`` (default: :func:`register_rows`) as a real .xlsx at ``path``."""
+    rows = register_rows() if rows is None else rows
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet, records in rows.items():
+        ws = wb.create_sheet(sheet)
+        if not records:
+            continue
+        header = list(records[0])
+        ws.append(header)
+        for record in records:
+            ws.append([record.get(h) for h in header])
+    wb.save(path)
+    return path

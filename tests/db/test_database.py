@@ -1,0 +1,105 @@
+"""The database on SQLite and PostgreSQL: migrations, seeding, round trip, all-or-nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from data_loaders import schema as s
+from data_loaders.database import make_engine, read_register, seed_register, upgrade
+from data_loaders.excel import WorkbookRefused
+from data_loaders.workbook import DEFAULT_REGISTER_PATH
+from data_loaders.workbook import read_register as read_workbook
+from tests.builders import register_rows, write_register
+
+TABLES = [s.frameworks, s.theme_boards, s.indicators, s.indicator_parts, s.targets, s.areas,
+          s.returns, s.settings, s.loads]
+
+
+def _snapshot(engine) -> dict[str, list[tuple]]:
+    """Every row of every table, for before/after comparisons."""
+    with engine.connect() as conn:
+        return {t.name: sorted(map(tuple, conn.execute(select(t))), key=repr) for t in TABLES}
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_migrations_match_the_schema_module(engine):
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), s.metadata)
+    assert diff == []
+
+
+def test_seed_real_register_round_trips(engine):
+    seed_register(engine, DEFAULT_REGISTER_PATH)
+    stored = read_register(engine)
+    source = read_workbook(DEFAULT_REGISTER_PATH)
+    key = ["framework", "code", "part"]
+    columns = list(source.indicators.columns)
+    pd.testing.assert_frame_equal(
+        stored.indicators[columns].sort_values(key).reset_index(drop=True),
+        source.indicators.sort_values(key).reset_index(drop=True), check_dtype=False)
+    tkey = ["framework", "code", "part", "year", "version"]
+    pd.testing.assert_frame_equal(
+        stored.targets[source.targets.columns].sort_values(tkey).reset_index(drop=True),
+        source.targets.sort_values(tkey).reset_index(drop=True), check_dtype=False)
+    rkey = ["framework", "code", "part", "area", "period"]
+    pd.testing.assert_frame_equal(
+        stored.returns.sort_values(rkey).reset_index(drop=True),
+        source.returns.sort_values(rkey).reset_index(drop=True), check_dtype=False)
+    assert stored.settings == source.settings
+    assert len(stored.theme_boards) == len(source.theme_boards)
+
+
+def test_seed_twice_changes_nothing(engine):
+    first = seed_register(engine, DEFAULT_REGISTER_PATH)
+    before = _snapshot(engine)
+    second = seed_register(engine, DEFAULT_REGISTER_PATH)
+    assert first["changed"] and not second["changed"]
+    assert _snapshot(engine) == before
+
+
+def test_seed_invalid_workbook_writes_nothing(engine, tmp_path):
+    seed_register(engine, write_register(tmp_path / "good.xlsx"))
+    before = _snapshot(engine)
+    rows = register_rows()
+    rows["Targets"][0]["value"] = 6.0  # a change that would be written ...
+    rows["Indicators"][1]["polarity"] = "sideways"  # ... were the workbook valid
+    with pytest.raises(WorkbookRefused, match="row 3, column 'polarity'"):
+        seed_register(engine, write_register(tmp_path / "bad.xlsx", rows))
+    assert _snapshot(engine) == before
+
+
+def test_seed_changed_value_adds_a_version_and_logs_the_load(engine, tmp_path):
+    seed_register(engine, write_register(tmp_path / "v1.xlsx"), loaded_by="first")
+    rows = register_rows()
+    rows["Returns"][0]["value"] = 6.4
+    rows["Returns"][0]["provisional"] = "no"
+    seed_register(engine, write_register(tmp_path / "v2.xlsx", rows), loaded_by="second")
+    with engine.connect() as conn:
+        versions = conn.execute(select(s.returns.c.version, s.returns.c.value)
+                                .order_by(s.returns.c.version)).all()
+        loads = conn.execute(select(s.loads.c.loaded_by, s.loads.c.file_name, s.loads.c.checksum)
+                             .order_by(s.loads.c.id)).all()
+    assert [tuple(r) for r in versions] == [(1, 6.55), (2, 6.4)]
+    assert [(r.loaded_by, r.file_name) for r in loads] == [("first", "v1.xlsx"), ("second", "v2.xlsx")]
+    assert all(len(r.checksum) == 64 for r in loads)
+    current = read_register(engine).returns
+    assert current["value"].tolist() == [6.4] and not current["provisional"].iloc[0]
+
+
+def test_read_register_counts_parts_once(engine, tmp_path):
+    seed_register(engine, write_register(tmp_path / "r.xlsx"))
+    with engine.connect() as conn:
+        indicators = conn.execute(select(func.count()).select_from(s.indicators)).scalar_one()
+        parts = conn.execute(select(func.count()).select_from(s.indicator_parts)).scalar_one()
+    assert (indicators, parts) == (2, 3)
