@@ -3,7 +3,11 @@
 import streamlit as st
 
 from performance.register import (
-    filter_indicators, indicator_parts, lead_partner_options, register_table, stated_values,
+    filter_indicators,
+    indicator_parts,
+    lead_partner_options,
+    register_table,
+    stated_values,
     target_history,
 )
 from performance.vocabulary import KINDS
