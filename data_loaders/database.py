@@ -251,23 +251,14 @@ def read_register(engine: Engine) -> Register:
             s.targets.c.measure)
             .select_from(s.targets.join(part).join(ind).join(fw, ind.c.framework_id == fw.c.id))
             .order_by(s.targets.c.id), conn)
-        latest = (select(s.returns.c.part_id, s.returns.c.area_id, s.returns.c.period,
-                         func.max(s.returns.c.version).label("version"))
-                  .where(s.returns.c.state == "published")
-                  .group_by(s.returns.c.part_id, s.returns.c.area_id, s.returns.c.period)
-                  .subquery())
         r = s.returns
         returns = pd.read_sql(select(
             fw.c.name.label("framework"), ind.c.code, part.c.part, s.areas.c.name.label("area"),
             r.c.period, r.c.value, r.c.provisional, r.c.commentary, r.c.action,
-            r.c.forecast_year_end, r.c.source, r.c.is_demo)
-            .select_from(r.join(latest, and_(r.c.part_id == latest.c.part_id,
-                                             r.c.area_id == latest.c.area_id,
-                                             r.c.period == latest.c.period,
-                                             r.c.version == latest.c.version))
-                         .join(part, r.c.part_id == part.c.id).join(ind)
+            r.c.forecast_year_end, r.c.source, r.c.is_demo, r.c.version)
+            .select_from(r.join(part, r.c.part_id == part.c.id).join(ind)
                          .join(fw, ind.c.framework_id == fw.c.id).join(s.areas))
-            .order_by(r.c.id), conn)
+            .where(r.c.state == "published"), conn)
         settings = {row.setting: row.value for row in conn.execute(select(s.settings))}
     for frame in (indicators, targets):
         for col in ("baseline", "tolerance_pct", "tolerance_points", "value"):
@@ -275,12 +266,159 @@ def read_register(engine: Engine) -> Register:
                 frame[col] = frame[col].astype(float)
     indicators["reward_eligible"] = indicators["reward_eligible"].astype(bool)
     targets["effective_from"] = pd.to_datetime(targets["effective_from"]).dt.date
-    returns = returns[RETURN_FRAME_COLUMNS]
+    returns = current_returns(returns)
     returns["value"] = returns["value"].astype(float)
     returns["forecast_year_end"] = returns["forecast_year_end"].astype(float)
     returns[["provisional", "is_demo"]] = returns[["provisional", "is_demo"]].astype(bool)
     return Register(frameworks=frameworks, indicators=indicators, targets=targets,
                     returns=returns, theme_boards=boards, settings={**DEFAULT_SETTINGS, **settings})
+
+
+def current_returns(versions: pd.DataFrame) -> pd.DataFrame:
+    """The current value of each part, area and period from all its versions.
+
+    A value from a source document or a return always wins over an illustrative demo value,
+    whatever their versions; among real values the newest version wins.
+    """
+    ordered = versions.sort_values(["is_demo", "version"], ascending=[True, False], kind="stable")
+    current = ordered.drop_duplicates(["framework", "code", "part", "area", "period"])
+    return current.sort_values(["framework", "code", "part", "area", "period"])[
+        RETURN_FRAME_COLUMNS].reset_index(drop=True)
+
+
+class ReturnConflict(Exception):
+    """Values changed in the database since the person saving them loaded them."""
+
+    def __init__(self, changed: list[str]):
+        self.changed = changed
+        super().__init__("These values were changed by someone else since you loaded them; "
+                         "reload and check before saving: " + "; ".join(changed))
+
+
+def part_ids(conn: Connection) -> dict[tuple[str, str, str], int]:
+    """Map (framework, code, part) to the id of the indicator part."""
+    fw, ind, part = s.frameworks, s.indicators, s.indicator_parts
+    rows = conn.execute(select(fw.c.name, ind.c.code, part.c.part, part.c.id)
+                        .select_from(part.join(ind).join(fw, ind.c.framework_id == fw.c.id)))
+    return {(r[0], r[1], r[2]): r[3] for r in rows}
+
+
+def _area_ids(conn: Connection, names: set[str]) -> dict[str, int]:
+    ids = {r.name: r.id for r in conn.execute(select(s.areas))}
+    for name in sorted(names - set(ids)):
+        ids[name] = conn.execute(insert(s.areas).values(name=name)).inserted_primary_key[0]
+    return ids
+
+
+def _value_rows(rows: pd.DataFrame, own_area: dict[str, str]) -> list[dict]:
+    """Own-area values plus, for gap indicators, the comparator area's value, as flat rows."""
+    out = []
+    for r in rows.to_dict("records"):
+        out.append({**r, "area": own_area[r["framework"]]})
+        comparator_value = r.get("comparator_value")
+        if r.get("comparator") and comparator_value is not None and comparator_value == comparator_value:
+            out.append({**r, "area": r["comparator"], "value": comparator_value,
+                        "forecast_year_end": None, "commentary": "", "action": ""})
+    return out
+
+
+def current_versions(engine: Engine, rows: pd.DataFrame) -> dict[tuple, int]:
+    """The stored version of each value a save would touch (0 where none yet), keyed by
+    (framework, code, part, area, period): remember it when showing a preview."""
+    with engine.connect() as conn:
+        return _current_versions(conn, rows)
+
+
+def _current_versions(conn: Connection, rows: pd.DataFrame) -> dict[tuple, int]:
+    own = _own_areas(conn)
+    keys = [(r["framework"], r["code"], r["part"], r["area"], r["period"])
+            for r in _value_rows(rows, own)]
+    if not keys:
+        return {}
+    ids = part_ids(conn)
+    areas = {r.name: r.id for r in conn.execute(select(s.areas))}
+    periods = sorted({k[4] for k in keys})
+    wanted_parts = sorted({ids[k[:3]] for k in keys if k[:3] in ids})
+    found = conn.execute(
+        select(s.returns.c.part_id, s.returns.c.area_id, s.returns.c.period,
+               func.max(s.returns.c.version))
+        .where(s.returns.c.part_id.in_(wanted_parts), s.returns.c.period.in_(periods))
+        .group_by(s.returns.c.part_id, s.returns.c.area_id, s.returns.c.period)).all()
+    stored = {(p, a, per): v for p, a, per, v in found}
+    return {k: stored.get((ids.get(k[:3]), areas.get(k[3]), k[4]), 0) for k in keys}
+
+
+def _own_areas(conn: Connection) -> dict[str, str]:
+    return {r.name: r.own_area for r in conn.execute(select(s.frameworks.c.name, s.frameworks.c.own_area))}
+
+
+def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksum: str,
+                  submitted_by: str, expected_versions: dict[tuple, int] | None = None,
+                  source: str | None = None, is_demo: bool = False, kind: str = "returns",
+                  progress=None) -> dict:
+    """Store checked return rows in one transaction: every value or none.
+
+    Each value becomes the next version for its part, area and period (a correction never
+    overwrites). With ``expected_versions`` (from :func:`current_versions` at preview time),
+    any value someone else saved meanwhile raises :class:`ReturnConflict` and nothing is written;
+    two saves racing for the same version are stopped by the unique constraint the same way.
+    ``progress(done, total)`` is called as rows are prepared and written.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with engine.begin() as conn:
+            own = _own_areas(conn)
+            flat = _value_rows(rows, own)
+            ids = part_ids(conn)
+            areas = _area_ids(conn, {r["area"] for r in flat})
+            now = current = _current_versions(conn, rows)
+            if expected_versions is not None:
+                changed = [f"{k[1]}{' ' + k[2] if k[2] else ''} {k[3]} {k[4]}"
+                           for k, version in current.items() if expected_versions.get(k, 0) != version]
+                if changed:
+                    raise ReturnConflict(changed)
+            load_id = conn.execute(insert(s.loads).values(
+                kind=kind, file_name=file_name, checksum=checksum, loaded_by=submitted_by,
+                loaded_at=_now(), rows_written=0, summary="")).inserted_primary_key[0]
+            stamp = _now()
+            batch = []
+            total = len(flat)
+            for i, r in enumerate(flat, start=1):
+                key = (r["framework"], r["code"], r["part"], r["area"], r["period"])
+                batch.append({
+                    "part_id": ids[key[:3]], "area_id": areas[r["area"]], "period": r["period"],
+                    "version": now[key] + 1, "value": float(r["value"]),
+                    "forecast_year_end": _clean(r.get("forecast_year_end")),
+                    "provisional": bool(r.get("provisional")), "commentary": r.get("commentary") or "",
+                    "action": r.get("action") or "", "source": r.get("source") or source or file_name,
+                    "is_demo": is_demo, "state": "published", "submitted_by": submitted_by,
+                    "submitted_at": stamp, "load_id": load_id})
+                if progress and (i % 500 == 0 or i == total):
+                    progress(i, total)
+            if batch:
+                conn.execute(insert(s.returns), batch)
+            summary = f"{len(rows)} returns, {len(batch)} values stored from {file_name}"
+            conn.execute(update(s.loads).where(s.loads.c.id == load_id)
+                         .values(rows_written=len(batch), summary=summary))
+    except IntegrityError as exc:
+        raise ReturnConflict(["another save of the same values finished first"]) from exc
+    return {"load_id": load_id, "values": len(batch), "summary": summary}
+
+
+def return_history(engine: Engine, framework: str, code: str) -> pd.DataFrame:
+    """Every version of every value of one indicator: value, who, when, file, commentary."""
+    fw, ind, part, r = s.frameworks, s.indicators, s.indicator_parts, s.returns
+    query = (select(part.c.part, s.areas.c.name.label("area"), r.c.period, r.c.version, r.c.value,
+                    r.c.provisional, r.c.state, r.c.submitted_by, r.c.submitted_at,
+                    s.loads.c.file_name, r.c.commentary, r.c.action, r.c.source, r.c.is_demo)
+             .select_from(r.join(part, r.c.part_id == part.c.id).join(ind)
+                          .join(fw, ind.c.framework_id == fw.c.id).join(s.areas)
+                          .outerjoin(s.loads, r.c.load_id == s.loads.c.id))
+             .where(fw.c.name == framework, ind.c.code == code)
+             .order_by(part.c.part, s.areas.c.name, r.c.period, r.c.version))
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
 
 
 def open_database(url: str | None = None, register_path: str | Path = DEFAULT_REGISTER_PATH) -> Engine:

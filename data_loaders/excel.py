@@ -18,34 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
+
+from performance.errors import CellError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 500
 MAX_COMPRESSION_RATIO = 100
+# Ordinary workbooks compress their XML 10-30 times; a ratio test alone would refuse a large,
+# repetitive but honest sheet, so the ratio counts only once the content is big.
+RATIO_CHECK_FROM_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_COLUMNS = 60
-
-
-@dataclass(frozen=True)
-class CellError:
-    """One problem in a workbook, located as precisely as the problem allows."""
-
-    sheet: str | None
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.sheet:
-            where.append(f"sheet '{self.sheet}'")
-        if self.row:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
 class WorkbookRefused(ValueError):
@@ -60,7 +46,7 @@ def check_zip(data: bytes, name: str = "the file") -> None:
     """Refuse bytes that are not a plain, reasonably sized .xlsx, before parsing any XML."""
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookRefused([CellError(None, None, None,
-            f"{name} is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB")])
+            f"{name} is {len(data) / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES / 2**20:.0f} MB")])
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise WorkbookRefused([CellError(None, None, None,
             f"{name} is not an Excel .xlsx workbook (save it from Excel as 'Excel Workbook (.xlsx)')")])
@@ -72,7 +58,8 @@ def check_zip(data: bytes, name: str = "the file") -> None:
                 f"{name} has {len(members)} parts inside; a workbook has far fewer")])
         total = sum(m.file_size for m in members)
         packed = sum(m.compress_size for m in members) or 1
-        if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        if total > MAX_UNCOMPRESSED_BYTES or (
+                total > RATIO_CHECK_FROM_BYTES and total / packed > MAX_COMPRESSION_RATIO):
             raise WorkbookRefused([CellError(None, None, None,
                 f"{name} expands to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB; "
                 "it is refused as a possible zip bomb")])
@@ -95,8 +82,7 @@ def open_workbook(source: str | Path | bytes, name: str | None = None) -> Iterat
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise WorkbookRefused([CellError(None, None, None,
-            f"{label} could not be read as a workbook ({type(exc).__name__}: {exc})")]) from exc
+        raise WorkbookRefused([CellError(None, None, None, _unreadable(label, exc))]) from exc
     try:
         yield wb
     finally:
@@ -117,7 +103,8 @@ class SheetRows:
 
 
 def read_sheet(wb: openpyxl.Workbook, sheet: str, required: tuple[str, ...],
-               optional: tuple[str, ...] = ()) -> tuple[SheetRows | None, list[CellError]]:
+               optional: tuple[str, ...] = (), max_rows: int = MAX_ROWS
+               ) -> tuple[SheetRows | None, list[CellError]]:
     """Read a sheet whose first row names its columns; check the required columns are there.
 
     Blank rows are skipped. Returns the rows (or None when the sheet is missing or unusable)
@@ -126,10 +113,27 @@ def read_sheet(wb: openpyxl.Workbook, sheet: str, required: tuple[str, ...],
     if sheet not in wb.sheetnames:
         return None, [CellError(sheet, None, None,
             f"the sheet is missing; the workbook must have a sheet named '{sheet}'")]
-    ws = wb[sheet]
-    if ws.max_row is not None and ws.max_row > MAX_ROWS + 1:
+    try:
+        return _read_sheet(wb[sheet], sheet, required, optional, max_rows)
+    except Exception as exc:  # a damaged or hostile part surfaces only while rows are parsed
+        return None, [CellError(sheet, None, None, _unreadable("the sheet", exc))]
+
+
+def _unreadable(label: str, exc: BaseException) -> str:
+    """Say why a workbook could not be parsed; name an XML bomb as such."""
+    chain, seen = exc, 0
+    while chain is not None and seen < 10:
+        if isinstance(chain, DefusedXmlException):
+            return (f"{label} contains XML entity declarations (a possible XML bomb) "
+                    "and is refused; save it again from Excel")
+        chain, seen = chain.__cause__ or chain.__context__, seen + 1
+    return f"{label} could not be read as a workbook ({type(exc).__name__}: {exc})"
+
+
+def _read_sheet(ws, sheet, required, optional, max_rows):
+    if ws.max_row is not None and ws.max_row > max_rows + 1:
         return None, [CellError(sheet, None, None,
-            f"{ws.max_row - 1} rows is more than the limit of {MAX_ROWS}")]
+            f"{ws.max_row - 1} rows is more than the limit of {max_rows}")]
     rows_iter = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header_cells = next(rows_iter, None)
     if not header_cells or all(c is None for c in header_cells):
@@ -142,6 +146,9 @@ def read_sheet(wb: openpyxl.Workbook, sheet: str, required: tuple[str, ...],
     known = set(required) | set(optional)
     rows: list[tuple[int, dict[str, object]]] = []
     for number, cells in enumerate(rows_iter, start=2):
+        if number > max_rows + 1:
+            return None, [CellError(sheet, number, None,
+                                    f"more rows than the limit of {max_rows}")]
         if cells is None or all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         record = {name: cells[i] if i < len(cells) else None

@@ -102,4 +102,4 @@ def test_read_register_counts_parts_once(engine, tmp_path):
     with engine.connect() as conn:
         indicators = conn.execute(select(func.count()).select_from(s.indicators)).scalar_one()
         parts = conn.execute(select(func.count()).select_from(s.indicator_parts)).scalar_one()
-    assert (indicators, parts) == (2, 3)
+    assert (indicators, parts) == (3, 4)

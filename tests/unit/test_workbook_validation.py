@@ -44,7 +44,7 @@ CASES = [
     ("polarity not allowed", _set(v.SHEET_INDICATORS, 1, polarity="down"),
      "Indicators", 3, "polarity", "'down' is not allowed"),
     ("duplicate code and part", _duplicate_first(v.SHEET_INDICATORS),
-     "Indicators", 5, "code", "NI 117 is listed twice"),
+     "Indicators", 6, "code", "NI 117 is listed twice"),
     ("text where a number is required", _set(v.SHEET_INDICATORS, 0, baseline="seven"),
      "Indicators", 2, "baseline", "'seven' is text where a number is required"),
     ("parts disagree on the title", _set(v.SHEET_INDICATORS, 2, title="Other"),
@@ -62,7 +62,7 @@ CASES = [
     ("target for an unknown part", _set(v.SHEET_TARGETS, 3, part="child"),
      "Targets", 5, "code", "unknown indicator NI 120 part 'child'"),
     ("duplicate target version", _duplicate_first(v.SHEET_TARGETS),
-     "Targets", 7, "year", "already given in row 2"),
+     "Targets", 8, "year", "already given in row 2"),
     ("set target without a number", _set(v.SHEET_TARGETS, 0, value=None),
      "Targets", 2, "value", "status is 'set'"),
     ("return in an unknown period format", _set(v.SHEET_RETURNS, 0, period="2009 Q3"),
@@ -100,7 +100,7 @@ def test_read_register_bad_workbook_names_sheet_row_and_column(
 
 def test_read_register_valid_workbook_gives_typed_frames(tmp_path):
     register = read_register(write_register(tmp_path / "indicators.xlsx"))
-    assert list(register.indicators["part"]) == ["", "male", "female"]
+    assert list(register.indicators["part"]) == ["", "male", "female", ""]
     assert register.indicators["baseline"].dtype == float
     assert register.indicators["reward_eligible"].all()
     assert register.returns.iloc[0]["provisional"]

@@ -1,0 +1,204 @@
+"""Quarterly returns from accountable officers: the template's rows and the checks on them.
+
+Pure logic: the rows arrive already read from the workbook (``data_loaders.returns_file``)
+and leave as a validated frame or a list of errors naming sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from performance.errors import CellError
+from performance.periods import Period, PeriodError, parse_period, parse_year
+from performance.register import Register, current_targets
+
+SHEET = "Returns"
+COLUMNS = ("code", "part", "period", "value", "comparator_value", "forecast_year_end",
+           "provisional", "commentary", "action")
+READ_ONLY_COLUMNS = ("code", "part", "period")
+TEXT_COLUMNS = ("commentary", "action")
+NUMBER_COLUMNS = ("value", "comparator_value", "forecast_year_end")
+
+
+@dataclass
+class ReturnsCheck:
+    """The outcome of checking a returns file: rows to store, errors, and warnings."""
+
+    rows: pd.DataFrame
+    errors: list[CellError]
+    warnings: list[CellError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def is_due(frequency: str, survey_years: str, period: Period, no_survey_years: set[str]) -> bool:
+    """Whether an indicator part of this frequency is due in ``period``.
+
+    Quarterly indicators are due every quarter and at year end; annual ones at year end only;
+    biennial surveys at year end of survey years only. An annual outturn may be recorded for any.
+    """
+    if frequency == "quarterly":
+        return True
+    if not period.is_annual:
+        return False
+    if frequency == "biennial_survey":
+        years = {y.strip() for y in survey_years.split(";") if y.strip()}
+        if years:
+            return period.year_label in years
+        return period.year_label not in no_survey_years
+    return True
+
+
+def template_rows(register: Register, framework: str, period: Period,
+                  parts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows of a returns template: every active part in scope that is due in ``period``."""
+    ind = register.indicators if parts is None else parts
+    ind = ind[(ind["framework"] == framework) & (ind["status"] == "active")]
+    no_survey = register.targets[register.targets["status"] == "no_survey"]
+    skip = {(r.code, r.part): set() for r in ind.itertuples()}
+    for r in no_survey.itertuples():
+        skip.setdefault((r.code, r.part), set()).add(r.year)
+    due = [is_due(r.frequency, r.survey_years, period, skip[(r.code, r.part)])
+           for r in ind.itertuples()]
+    rows = ind[due]
+    return pd.DataFrame({"code": rows["code"], "part": rows["part"], "period": str(period),
+                         "comparator": rows["comparator"]}).reset_index(drop=True)
+
+
+def guidance(register: Register, framework: str, period: Period,
+             parts: pd.DataFrame) -> pd.DataFrame:
+    """What "good" means for each part in the template: unit, polarity, target and baseline."""
+    targets = current_targets(register.targets)
+    targets = targets[(targets["framework"] == framework) & (targets["year"] == period.year_label)]
+    ind = register.indicators
+    ind = ind[ind["framework"] == framework].merge(parts[["code", "part"]], on=["code", "part"])
+    out = ind.merge(targets[["code", "part", "text", "value"]].rename(
+        columns={"text": "target_as_written", "value": "target"}), on=["code", "part"], how="left")
+    return out[["code", "part", "title", "unit", "polarity", "measure", "baseline",
+                "baseline_text", "target", "target_as_written", "comparator", "lead_partner",
+                "theme_board"]]
+
+
+def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date | None = None
+               ) -> ReturnsCheck:
+    """Check the rows of a filled-in template against the register.
+
+    Rows with no value are skipped (not reported this time). Errors name the row and column;
+    the caller refuses the whole file if there is any.
+    """
+    today = today or dt.date.today()
+    errors: list[CellError] = []
+    warnings: list[CellError] = []
+    ind = register.indicators
+    by_code: dict[tuple[str, str], list[dict]] = {}
+    for rec in ind.to_dict("records"):
+        by_code.setdefault((rec["code"], rec["part"]), []).append(rec)
+    frameworks = register.frameworks.set_index("framework")
+    codes = set(ind["code"])
+    seen: dict[tuple[str, str, str], int] = {}
+    out: list[dict] = []
+
+    for number, rec in rows:
+        def err(column: str, message: str, _n=number) -> None:
+            errors.append(CellError(SHEET, _n, column, message))
+
+        code = _text(rec.get("code"))
+        part = _text(rec.get("part"))
+        raw_period = _text(rec.get("period"))
+        numbers = {}
+        for column in NUMBER_COLUMNS:
+            raw = rec.get(column)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                numbers[column] = float("nan")
+            elif isinstance(raw, bool) or not isinstance(raw, int | float):
+                err(column, f"'{raw}' is text where a number is required")
+                numbers[column] = float("nan")
+            else:
+                numbers[column] = float(raw)
+        if numbers["value"] != numbers["value"] and not any(
+                _text(rec.get(c)) for c in ("commentary", "action")):
+            continue  # an untouched template row: nothing reported this time
+        if not code:
+            err("code", "is empty; keep the code from the template")
+            continue
+        if (code, part) not in by_code:
+            if code not in codes:
+                err("code", f"unknown indicator code '{code}'")
+            else:
+                known = sorted(p or "(none)" for (c, p) in by_code if c == code)
+                err("part", f"unknown part '{part}' of {code}; parts are: {', '.join(known)}")
+            continue
+        candidates = by_code[(code, part)]
+        if len(candidates) > 1:
+            err("code", f"{code} is in more than one framework; use the template for one framework")
+            continue
+        indicator = candidates[0]
+        try:
+            period = parse_period(raw_period)
+        except PeriodError as exc:
+            err("period", str(exc))
+            continue
+        fw = frameworks.loc[indicator["framework"]]
+        if period.end_date > today:
+            err("period", f"{period} has not ended yet (it ends {period.end_date:%d %B %Y})")
+            continue
+        if not parse_year(fw["first_year"]) <= period.year <= parse_year(fw["last_year"]):
+            err("period", f"{period} is not in the agreement ({fw['first_year']} to {fw['last_year']})")
+            continue
+        if period.quarter is not None and indicator["frequency"] != "quarterly":
+            err("period", f"{code} is reported {indicator['frequency'].replace('_', ' ')}: "
+                "give the year (like 2009/10), not a quarter")
+            continue
+        key = (code, part, str(period))
+        if key in seen:
+            err("period", f"{code}{' ' + part if part else ''} for {period} is also in row {seen[key]}")
+            continue
+        seen[key] = number
+        value = numbers["value"]
+        if value != value:
+            err("value", "is empty but commentary or action is given; give the value")
+            continue
+        unit = indicator["unit"]
+        if unit == "percent" and not 0 <= value <= 100:
+            err("value", f"{value:g} is not a percentage between 0 and 100")
+            continue
+        if unit in ("count", "days", "level") and value < 0:
+            err("value", f"{value:g} is negative; a {unit} cannot be")
+            continue
+        if indicator["comparator"] == "" and numbers["comparator_value"] == numbers["comparator_value"]:
+            warnings.append(CellError(SHEET, number, "comparator_value",
+                                      f"{code} has no comparator area; the value is ignored"))
+        provisional = _text(rec.get("provisional")).lower() or "no"
+        if provisional not in ("yes", "no"):
+            err("provisional", f"'{rec.get('provisional')}' must be yes or no")
+            continue
+        out.append({
+            "row": number, "framework": indicator["framework"], "code": code, "part": part,
+            "period": str(period), "value": value,
+            "comparator": indicator["comparator"], "comparator_value": numbers["comparator_value"],
+            "forecast_year_end": numbers["forecast_year_end"],
+            "provisional": provisional == "yes",
+            "commentary": _text(rec.get("commentary"), strip=False),
+            "action": _text(rec.get("action"), strip=False),
+        })
+    if not out and not errors:
+        errors.append(CellError(SHEET, None, "value", "no values are filled in; nothing to import"))
+    frame = pd.DataFrame(out, columns=["row", "framework", "code", "part", "period", "value",
+                                       "comparator", "comparator_value", "forecast_year_end",
+                                       "provisional", "commentary", "action"])
+    return ReturnsCheck(rows=frame, errors=errors, warnings=warnings)
+
+
+def _text(raw: object, strip: bool = True) -> str:
+    """A cell as text; commentary keeps what the officer typed, including a leading '='."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw)
+    return text.strip() if strip else text.strip("\r\n ")
