@@ -63,3 +63,12 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
                            timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                            timeout=timeout_ms)
+
+
+def wait_for_tables(page, timeout_ms: int = 30_000) -> None:
+    """Dataframes draw into a canvas after the script finishes: wait until each has one."""
+    page.wait_for_function(
+        """() => { const frames = document.querySelectorAll('[data-testid="stDataFrame"]');
+                   return frames.length > 0 && [...frames].every(f => f.querySelector('canvas')); }""",
+        timeout=timeout_ms)
+    page.wait_for_timeout(500)  # the grid paints its rows on the next animation frames

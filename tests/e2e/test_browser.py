@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, streamlit_server, wait_for_app
+from tests.e2e.browser import (
+    CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, streamlit_server, wait_for_app, wait_for_tables,
+)
 
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 
@@ -53,6 +55,7 @@ def test_deep_link_to_register_opens_indicator_detail(server, page):
     wait_for_app(page)
     page.get_by_text("NI 117 · 16-18 year olds who are not in education").first.wait_for()
     assert page.get_by_role("link", name="Indicator register").count() >= 1
+    wait_for_tables(page)
     _shot(page, "register")
 
 
@@ -60,5 +63,6 @@ def test_home_page_summarises_the_agreement(server, page):
     page.goto(server)
     wait_for_app(page)
     page.get_by_text("Luton Forum performance dashboard").wait_for()
-    page.get_by_text("58 indicators", exact=False).or_(page.get_by_text("59 indicators")).first.wait_for()
+    page.get_by_text("59 indicators", exact=False).first.wait_for()
+    wait_for_tables(page)
     _shot(page, "home")

@@ -35,7 +35,11 @@ def app(app_database, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", app_database)
 
     def run(page: str, query: dict | None = None) -> AppTest:
-        at = AppTest.from_file(str(REPO_ROOT / page), default_timeout=60)
+        # Pages run as in the app: app.py is the entrypoint, then the page is switched to,
+        # so links between pages resolve as they do under streamlit run.
+        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
+        if page != "app.py":
+            at.switch_page(page)
         for key, value in (query or {}).items():
             at.query_params[key] = value
         return at.run()
