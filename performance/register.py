@@ -130,3 +130,15 @@ def stated_values(register: Register, framework: str, code: str) -> pd.DataFrame
     rows = r[(r["framework"] == framework) & (r["code"] == code)]
     return rows[["part", "area", "period", "value", "provisional", "commentary", "source"]] \
         .sort_values(["part", "area", "period"]).reset_index(drop=True)
+
+
+def reportable_periods(register: Register, framework: str, today=None) -> list[str]:
+    """Quarters and years of the framework that have ended by ``today``, oldest first."""
+    import datetime as dt
+
+    from performance.periods import parse_year, periods
+
+    today = today or dt.date.today()
+    fw = register.frameworks.set_index("framework").loc[framework]
+    return [str(p) for p in periods(parse_year(fw["first_year"]), parse_year(fw["last_year"]))
+            if p.end_date <= today]

@@ -202,3 +202,74 @@ def _text(raw: object, strip: bool = True) -> str:
         raw = int(raw)
     text = str(raw)
     return text.strip() if strip else text.strip("\r\n ")
+
+
+def with_values(register: Register, rows: pd.DataFrame) -> Register:
+    """The register as it would be with ``rows`` saved: new values replace current ones."""
+    from dataclasses import replace
+
+    own = register.frameworks.set_index("framework")["own_area"]
+    new = []
+    for r in rows.to_dict("records"):
+        base = {"framework": r["framework"], "code": r["code"], "part": r["part"],
+                "period": r["period"], "provisional": r["provisional"], "source": "preview",
+                "is_demo": False}
+        new.append({**base, "area": own[r["framework"]], "value": r["value"],
+                    "commentary": r["commentary"], "action": r["action"],
+                    "forecast_year_end": r["forecast_year_end"]})
+        if r.get("comparator") and r["comparator_value"] == r["comparator_value"]:
+            new.append({**base, "area": r["comparator"], "value": r["comparator_value"],
+                        "commentary": "", "action": "", "forecast_year_end": float("nan")})
+    if not new:
+        return register
+    key = ["framework", "code", "part", "area", "period"]
+    added = pd.DataFrame(new)[list(register.returns.columns)]
+    kept = register.returns.merge(added[key], on=key, how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
+    return replace(register, returns=pd.concat([kept, added], ignore_index=True))
+
+
+def preview(register: Register, rows: pd.DataFrame) -> pd.DataFrame:
+    """Each checked row with the RAG status it would get once saved, and its reason."""
+    from performance import rag
+
+    if rows.empty:
+        return rows.assign(status=pd.Series(dtype=str), reason=pd.Series(dtype=str))
+    future = with_values(register, rows)
+    rated = rag.rate(future, periods=sorted(set(rows["period"])))
+    key = ["framework", "code", "part", "period"]
+    rated = rated.merge(rows[key], on=key)
+    rated = rated.assign(reason=rag.explain(rated, future).to_numpy())
+    out = rows.merge(rated[[*key, "target", "status", "reason"]], on=key, how="left")
+    return out
+
+
+def action_warnings(previewed: pd.DataFrame) -> list[CellError]:
+    """Amber and red rows without an action: allowed, but the sub-group expects one."""
+    missing = previewed[previewed["status"].isin(["amber", "red"])
+                        & (previewed["action"].str.strip() == "")]
+    return [CellError(SHEET, int(r.row), "action",
+                      f"{r.code}{' ' + r.part if r.part else ''} would be {r.status}; "
+                      "an action is expected") for r in missing.itertuples()]
+
+
+def errors_table(errors: list[CellError]) -> pd.DataFrame:
+    """Problems as a table a person can work down: sheet, row, column, what to fix."""
+    return pd.DataFrame([{"sheet": e.sheet or "", "row": e.row, "column": e.column or "",
+                          "problem": e.message} for e in errors],
+                        columns=["sheet", "row", "column", "problem"]).astype({"row": "Int64"})
+
+
+def preview_table(previewed: pd.DataFrame) -> pd.DataFrame:
+    """The preview as shown: status as symbol and word (never colour alone), then the reason."""
+    from performance.vocabulary import status_badge
+
+    return pd.DataFrame({
+        "row": previewed["row"], "code": previewed["code"], "part": previewed["part"],
+        "period": previewed["period"], "value": previewed["value"],
+        "target": previewed["target"],
+        "status": previewed["status"].map(lambda s: status_badge(s) if isinstance(s, str) else ""),
+        "provisional": previewed["provisional"].map({True: "yes", False: "no"}),
+        "reason": previewed["reason"], "commentary": previewed["commentary"],
+        "action": previewed["action"],
+    })

@@ -19,6 +19,7 @@ from performance.register import Register, framework_names
 MENU = (
     ("app.py", "Home", ":material/home:"),
     ("pages/1_Register.py", "Indicator register", ":material/list_alt:"),
+    ("pages/2_Returns.py", "Quarterly returns", ":material/upload_file:"),
 )
 
 
@@ -40,6 +41,11 @@ def _engine(url: str):
 def _register(url: str, version: int) -> Register:
     # Keyed on the newest load id, so an import or target change shows on the next render.
     return read_register(_engine(url))
+
+
+def engine():
+    """The database engine of this process (migrated and seeded)."""
+    return _engine(database_url())
 
 
 def load_register() -> Register:

@@ -90,3 +90,52 @@ def test_framework_choice_switches_the_register(app):
     at = app("pages/1_Register.py", {"framework": "Luton Section 256 2013/14"})
     codes = set(_register_table(at)["code"])
     assert codes and not any(c.startswith("NI ") for c in codes)
+
+
+def _filled_template(values: dict[str, float]) -> bytes:
+    """A returns template for 2009/10 Q3 from the real register, with some values typed in."""
+    import io
+
+    import openpyxl
+
+    from data_loaders.returns_file import build_template
+    from data_loaders.workbook import read_register
+
+    register = read_register()
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(register, "Luton LAA 2008-11", "2009/10 Q3")))
+    ws = wb["Returns"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in values:
+            row[3].value = values[row[0].value]
+            row[7].value = "Figure from the Connexions database"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_returns_page_previews_status_then_saves(app):
+    at = app("pages/2_Returns.py")
+    assert not at.exception
+    at.text_input(key="submitted_by").input("officer@luton.gov.uk")
+    at.file_uploader(key="returns_upload").upload("q3.xlsx", _filled_template({"NI 117": 7.0}))
+    at.run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    row = shown[shown["code"] == "NI 117"].iloc[0]
+    assert row["status"] == "▲ Amber" and "7.0%" in row["reason"]
+    assert any("an action is expected" in str(w.value) for w in at.warning) or len(at.dataframe) > 1
+    at.button[-1].click().run()
+    assert any("Saved:" in s.value for s in at.success), [e.value for e in at.error]
+    at = app("pages/1_Register.py", {"code": "NI 117"})
+    values = at.dataframe[-1].value
+    assert 7.0 in values[values["period"] == "2009/10 Q3"]["value"].tolist()
+
+
+def test_returns_page_refuses_a_bad_file_and_says_where(app):
+    at = app("pages/2_Returns.py")
+    at.file_uploader(key="returns_upload").upload("q3.xlsx", _filled_template({"NI 117": 117.0}))
+    at.run()
+    assert any("nothing was saved" in e.value for e in at.error)
+    problems = at.dataframe[0].value
+    assert problems.iloc[0][["sheet", "column"]].tolist() == ["Returns", "value"]
+    assert "not a percentage" in problems.iloc[0]["problem"]

@@ -1,0 +1,65 @@
+"""Quarterly returns: download a template, upload it, preview the RAG status, then save."""
+
+import streamlit as st
+
+from data_loaders.database import ReturnConflict, current_versions, file_checksum, store_returns
+from data_loaders.returns_file import build_template, check_returns_file
+from performance.register import filter_indicators, lead_partner_options, reportable_periods
+from performance.returns import action_warnings, errors_table, preview, preview_table
+from ui.page import engine, page_setup
+
+ctx = page_setup("Quarterly returns", required_role="editor")
+st.title("Quarterly returns")
+
+st.subheader("1. Download the template")
+indicators = filter_indicators(ctx.register.indicators, framework=ctx.framework)
+col_period, col_board, col_lead = st.columns(3)
+periods = reportable_periods(ctx.register, ctx.framework)
+period = col_period.selectbox("Period", periods, index=len(periods) - 1, key="template_period")
+boards = col_board.multiselect("Theme board", sorted(indicators["theme_board"].unique()),
+                               key="template_board")
+leads = col_lead.multiselect("Lead partner", lead_partner_options(indicators), key="template_lead")
+scope = filter_indicators(indicators, theme_boards=boards, lead_partners=leads)
+st.download_button(
+    f"Download the template for {period} ({scope['code'].nunique()} indicators)",
+    build_template(ctx.register, ctx.framework, period, scope),
+    file_name=f"returns {period.replace('/', '-')}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:")
+
+st.subheader("2. Upload the filled-in template")
+submitted_by = st.text_input("Submitted by", value=st.session_state.get("submitted_by", ""),
+                             placeholder="your name or email", key="submitted_by")
+upload = st.file_uploader("Returns workbook (.xlsx)", type=["xlsx"], key="returns_upload")
+if upload is not None:
+    data = upload.getvalue()
+    check = check_returns_file(ctx.register, data, upload.name)
+    if not check.ok:
+        st.error(f"**{upload.name}** cannot be imported; nothing was saved. "
+                 f"Fix these {len(check.errors)} problems and upload it again:")
+        st.dataframe(errors_table(check.errors), width="stretch", hide_index=True)
+        st.stop()
+    previewed = preview(ctx.register, check.rows)
+    st.markdown(f"**3. Check the preview** · {len(previewed)} values from {upload.name}")
+    st.dataframe(preview_table(previewed), width="stretch", hide_index=True)
+    warnings = check.warnings + action_warnings(previewed)
+    if warnings:
+        st.warning(f"{len(warnings)} things to check (they do not stop the import):")
+        st.dataframe(errors_table(warnings), width="stretch", hide_index=True)
+    seen_key = f"versions:{file_checksum(data)}"
+    if seen_key not in st.session_state:  # what was stored when this person first saw the preview
+        st.session_state[seen_key] = current_versions(engine(), check.rows)
+    if st.button("Confirm and save", type="primary", disabled=not submitted_by.strip()):
+        bar = st.progress(0.0, text="Saving…")
+        try:
+            result = store_returns(
+                engine(), check.rows, file_name=upload.name, checksum=file_checksum(data),
+                submitted_by=submitted_by.strip(), expected_versions=st.session_state[seen_key],
+                progress=lambda done, total: bar.progress(done / total, text=f"Saving {done}/{total}"))
+        except ReturnConflict as conflict:
+            st.error(str(conflict))
+        else:
+            st.session_state.pop(seen_key)
+            st.success(f"Saved: {result['summary']}. Every page now shows the new figures.")
+    elif not submitted_by.strip():
+        st.caption("Enter your name above to save.")
