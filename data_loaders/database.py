@@ -226,8 +226,36 @@ def data_version(engine: Engine) -> int:
         return conn.execute(select(func.coalesce(func.max(s.loads.c.id), 0))).scalar_one()
 
 
-def read_register(engine: Engine) -> Register:
-    """Read the whole register and the current version of every published value."""
+def demo_enabled() -> bool:
+    """Illustrative demo values are loaded and shown unless ``DEMO_DATA=off`` (or 0, no, false)."""
+    return os.environ.get("DEMO_DATA", "on").strip().lower() not in ("off", "0", "no", "false")
+
+
+def load_demo(engine: Engine) -> dict:
+    """Add the illustrative demo returns once (a database that has them is left alone).
+
+    Every value is stored with source ``demo`` and flagged ``is_demo``; real values from the
+    source documents and from returns always win over them when the register is read.
+    """
+    from performance.demo import generate_demo_returns
+
+    with engine.connect() as conn:
+        done = conn.execute(select(s.loads.c.id).where(s.loads.c.kind == "demo")).first()
+    if done:
+        return {"changed": False, "load_id": done.id, "values": 0}
+    frame = generate_demo_returns(read_register(engine, include_demo=False))
+    data = frame.to_csv(index=False).encode()
+    result = store_returns(engine, frame, file_name="demo (generated)", checksum=file_checksum(data),
+                           submitted_by="demo generator", source="demo", is_demo=True, kind="demo")
+    return {"changed": True, **result}
+
+
+def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
+    """Read the whole register and the current version of every published value.
+
+    ``include_demo`` (default: :func:`demo_enabled`) decides whether illustrative values count.
+    """
+    include_demo = demo_enabled() if include_demo is None else include_demo
     fw, tb, ind, part = s.frameworks, s.theme_boards, s.indicators, s.indicator_parts
     with engine.connect() as conn:
         frameworks = pd.read_sql(select(
@@ -258,7 +286,8 @@ def read_register(engine: Engine) -> Register:
             r.c.forecast_year_end, r.c.source, r.c.is_demo, r.c.version)
             .select_from(r.join(part, r.c.part_id == part.c.id).join(ind)
                          .join(fw, ind.c.framework_id == fw.c.id).join(s.areas))
-            .where(r.c.state == "published"), conn)
+            .where(r.c.state == "published", *(() if include_demo else (r.c.is_demo.is_(False),))),
+            conn)
         settings = {row.setting: row.value for row in conn.execute(select(s.settings))}
     for frame in (indicators, targets):
         for col in ("baseline", "tolerance_pct", "tolerance_points", "value"):
@@ -311,7 +340,12 @@ def _area_ids(conn: Connection, names: set[str]) -> dict[str, int]:
 
 
 def _value_rows(rows: pd.DataFrame, own_area: dict[str, str]) -> list[dict]:
-    """Own-area values plus, for gap indicators, the comparator area's value, as flat rows."""
+    """Own-area values plus, for gap indicators, the comparator area's value, as flat rows.
+
+    Rows that already name their area (the demo generator's) pass through as they are.
+    """
+    if "area" in rows.columns:
+        return rows.to_dict("records")
     out = []
     for r in rows.to_dict("records"):
         out.append({**r, "area": own_area[r["framework"]]})
@@ -422,8 +456,10 @@ def return_history(engine: Engine, framework: str, code: str) -> pd.DataFrame:
 
 
 def open_database(url: str | None = None, register_path: str | Path = DEFAULT_REGISTER_PATH) -> Engine:
-    """Engine for the configured database, migrated to the newest schema and seeded."""
+    """Engine for the configured database, migrated, seeded, and with the demo unless switched off."""
     engine = make_engine(url)
     upgrade(engine)
     seed_register(engine, register_path)
+    if demo_enabled():
+        load_demo(engine)
     return engine

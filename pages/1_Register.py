@@ -11,7 +11,7 @@ from performance.register import (
     target_history,
 )
 from performance.vocabulary import KINDS
-from ui.page import page_setup
+from ui.page import demo_banner, page_setup
 
 ctx = page_setup("Indicator register")
 st.title("Indicator register")
@@ -54,5 +54,6 @@ if code and code in set(table["code"]):
                  hide_index=True)
     values = stated_values(ctx.register, ctx.framework, code)
     if len(values):
-        st.markdown("**Values stated in the source documents**")
+        st.markdown("**Values**")
+        demo_banner(values)
         st.dataframe(values, width="stretch", hide_index=True)

@@ -125,11 +125,19 @@ def target_history(register: Register, framework: str, code: str) -> pd.DataFram
 
 
 def stated_values(register: Register, framework: str, code: str) -> pd.DataFrame:
-    """Values recorded for one indicator, own area and comparators, newest period last."""
+    """Current values of one indicator, own area and comparators, in timeline order.
+
+    ``illustrative`` marks generated demo values, so they are never mistaken for real ones.
+    """
+    from performance.periods import parse_period
+
     r = register.returns
     rows = r[(r["framework"] == framework) & (r["code"] == code)]
-    return rows[["part", "area", "period", "value", "provisional", "commentary", "source"]] \
-        .sort_values(["part", "area", "period"]).reset_index(drop=True)
+    rows = rows.assign(_order=rows["period"].map(lambda p: parse_period(p).sort_key),
+                       illustrative=rows["is_demo"].map({True: "demo", False: ""}))
+    return rows.sort_values(["part", "area", "_order"])[
+        ["part", "area", "period", "value", "provisional", "illustrative", "commentary", "action",
+         "source"]].reset_index(drop=True)
 
 
 def reportable_periods(register: Register, framework: str, today=None) -> list[str]:

@@ -83,3 +83,14 @@ def _framework_picker(register: Register) -> str:
     st.session_state["framework"] = framework
     st.query_params["framework"] = framework
     return framework
+
+
+def demo_banner(frame) -> None:
+    """Say so whenever illustrative demo values are among those on screen."""
+    flagged = (frame["is_demo"].astype(bool).any() if "is_demo" in frame else
+               (frame["illustrative"] == "demo").any() if "illustrative" in frame else False)
+    if flagged:
+        st.warning("Some values shown are **illustrative demo values**, generated so the dashboard "
+                   "has something to show; they are marked *demo*. Real values from the source "
+                   "documents and returns always replace them. Start with `DEMO_DATA=off` to hide "
+                   "them.", icon=":material/science:")
