@@ -1,0 +1,62 @@
+"""The command line, run as a person or a scheduled job runs it: a real process, a real database."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cli(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "DEMO_DATA": "off"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "performance", *args], cwd=REPO_ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+    return run
+
+
+def test_template_then_import_returns_stores_and_summarises(cli, tmp_path):
+    template = tmp_path / "q3.xlsx"
+    made = cli("template", "--period", "2009/10 Q3", "--theme-board",
+               "Children and Young People's Trust Board", "--out", str(template))
+    assert made.returncode == 0, made.stderr
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Returns"]
+    codes = {row[0] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert "NI 117" in codes and "NI 120" not in codes  # NI 120 is Health and Well-Being
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "NI 117":
+            row[3].value = 6.8
+    wb.save(template)
+    imported = cli("import-returns", str(template), "--submitted-by", "officer@luton.gov.uk")
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("imported q3.xlsx: 1 returns, 1 values stored")
+    assert "storing 1/1" in imported.stderr  # the progress count
+
+
+def test_import_returns_bad_file_exits_2_with_the_problems(cli, tmp_path):
+    template = tmp_path / "q3.xlsx"
+    assert cli("template", "--period", "2009/10 Q3", "--out", str(template)).returncode == 0
+    wb = openpyxl.load_workbook(template)
+    wb["Returns"]["D2"] = "six"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    template.write_bytes(buffer.getvalue())
+    result = cli("import-returns", str(template))
+    assert result.returncode == 2
+    assert "nothing was stored" in result.stderr
+    assert "sheet 'Returns', row 2, column 'value': 'six' is text where a number is required" in result.stderr
+
+
+def test_template_wrong_period_exits_2(cli, tmp_path):
+    result = cli("template", "--period", "Q3 2009", "--out", str(tmp_path / "x.xlsx"))
+    assert result.returncode == 2 and "not a period" in result.stderr
