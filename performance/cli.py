@@ -97,6 +97,39 @@ def cmd_import_returns(args) -> int:
     return 0
 
 
+RAG_CSV_COLUMNS = ["code", "part", "period", "value", "target", "status", "direction",
+                   "direction_year", "reason"]
+
+
+def cmd_rag(args) -> int:
+    from performance import rag
+    from performance.periods import PeriodError, parse_period
+
+    _, register = _open()
+    framework = _default_framework(register, args.framework)
+    period = args.period or rag.latest_period_with_data(register)
+    if period is None:
+        print("no values recorded yet; give --period", file=sys.stderr)
+        return 2
+    try:
+        period = str(parse_period(period))
+    except PeriodError as exc:
+        print(f"--period: {exc}", file=sys.stderr)
+        return 2
+    rated = rag.rate(register, periods=[period])
+    rated = rated[rated["framework"] == framework]
+    if args.theme_board:
+        boards = set(register.theme_boards["theme_board"])
+        if args.theme_board not in boards:
+            print(f"unknown theme board '{args.theme_board}'; known: {', '.join(sorted(boards))}",
+                  file=sys.stderr)
+            return 2
+        rated = rated[rated["theme_board"] == args.theme_board]
+    rated = rated.assign(reason=rag.explain(rated, register).to_numpy())
+    rated[RAG_CSV_COLUMNS].to_csv(sys.stdout, index=False)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m performance", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--register", default=str(Path(__file__).resolve().parents[1] / "indicators.xlsx"))
     p.add_argument("--loaded-by", default=getpass.getuser())
     p.set_defaults(func=cmd_seed)
+
+    p = sub.add_parser("rag", help="print the RAG status of every indicator part as CSV")
+    p.add_argument("--period", help='e.g. "2009/10 Q3"; default: the latest period with data')
+    p.add_argument("--theme-board")
+    p.add_argument("--framework")
+    p.set_defaults(func=cmd_rag)
 
     p = sub.add_parser("template", help="write a returns template for a period")
     p.add_argument("--period", required=True, help='e.g. "2009/10 Q3"')

@@ -11,7 +11,12 @@ import pytest
 
 from tests.conftest import skip_or_fail
 from tests.e2e.browser import (
-    CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, streamlit_server, wait_for_app, wait_for_tables,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO_ROOT,
+    streamlit_server,
+    wait_for_app,
+    wait_for_tables,
 )
 
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"

@@ -1,0 +1,954 @@
+"""The RAG engine: status, direction of travel and year-end forecast of every indicator part.
+
+Pure pandas/numpy. Pages, exports and the command line all call :func:`rate`; nothing else
+computes a status. The rules are written out with worked Luton examples in
+``docs/rag-rules.md``; this docstring is the short version.
+
+Layers, from the bottom:
+
+- :func:`rate_arrays` rates numpy arrays (one vectorised ``np.select``; about 0.05 s for a
+  million values on a 2-core machine). :func:`rate_value` rates one value through it, so the
+  scalar and the vectorised path cannot disagree.
+- :func:`rate` turns a :class:`~performance.register.Register` into one row per indicator part
+  and period: due or not, the target version in force, the measure (snapshot, year-to-date,
+  running total since the agreement began, level, gap to a comparator area), status, direction
+  of travel and the year-end forecast. It works on dense ``part x period`` grids, so a
+  whole agreement is rated in one pass with no row-wise Python.
+- :func:`explain` writes the one-line reason for the rows it is given (on demand only: never in
+  the rating path). :func:`indicator_status` takes the worst part of each indicator.
+
+Status precedence (first that applies wins): a removed indicator is ``no_target`` in every
+period; ``not_due``; ``no_target``; ``no_data``; then ``green``/``amber``/``red``.
+
+Text columns of the frame :func:`rate` returns are ``object`` dtype (built by numpy ``take``,
+which keeps a million-row rating cheap); missing directions, forecasts and the like are NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from performance.periods import Period, PeriodError, financial_year, parse_period, parse_year
+from performance.register import Register
+from performance.vocabulary import (
+    DEFAULT_SETTINGS,
+    DIRECTIONS,
+    MEASURES,
+    RAG_SCHEMES,
+    STATUS_LABELS,
+    STATUS_SEVERITY,
+    STATUSES,
+    TARGET_STATUSES,
+)
+
+__all__ = [
+    "FORECAST_BASES",
+    "explain",
+    "format_value",
+    "indicator_status",
+    "latest_period_with_data",
+    "rate",
+    "rate_arrays",
+    "rate_value",
+    "status_names",
+]
+
+# --- codes used on the vectorised path (indices into the vocabulary tuples) -----------------
+
+RED, AMBER, GREEN, NO_DATA, NOT_DUE, NO_TARGET = (
+    STATUSES.index(s) for s in ("red", "amber", "green", "no_data", "not_due", "no_target")
+)
+SNAPSHOT, CUM_YEAR, CUM_AGREEMENT, LEVEL, GAP = (
+    MEASURES.index(m)
+    for m in ("snapshot", "cumulative_in_year", "cumulative_agreement", "level", "gap_to_comparator")
+)
+BASELINE_AND_TARGET, TARGET_WITH_TOLERANCE = (
+    RAG_SCHEMES.index(s) for s in ("baseline_and_target", "target_with_tolerance")
+)
+IMPROVING, NO_CHANGE, WORSENING = (DIRECTIONS.index(d) for d in ("improving", "no_change", "worsening"))
+T_SET, T_NO_SURVEY, T_TO_BE_CONFIRMED, T_NOT_APPLICABLE = (
+    TARGET_STATUSES.index(s) for s in ("set", "no_survey", "to_be_confirmed", "not_applicable")
+)
+QUARTERLY, ANNUAL, BIENNIAL = 0, 1, 2
+_FREQUENCY = {"quarterly": QUARTERLY, "annual": ANNUAL, "biennial_survey": BIENNIAL}
+_SIGN = {"higher_is_better": 1, "lower_is_better": -1}
+
+FORECAST_BASES = ("officer", "projection")
+
+_STATUS_NAMES = np.array(STATUSES, dtype=object)
+
+# A period on the grid: 5 slots per financial year, Q1..Q4 then the annual outturn, which is
+# the timeline order of performance.periods.Period.
+_SLOTS = 5
+_ANNUAL_SLOT = 4
+_YEARS_BEFORE = 10  # years kept before the earliest framework (comparator values, directions)
+_EPS = 1e-9  # relative slack for float comparisons (6.5 * 1.05 must count as within 5%)
+
+
+# --- the vectorised core ---------------------------------------------------------------------
+
+
+def rate_arrays(
+    value,
+    target,
+    baseline,
+    polarity,
+    tolerance_pct=5.0,
+    tolerance_points=np.nan,
+    scheme=BASELINE_AND_TARGET,
+    measure=SNAPSHOT,
+    due=True,
+    has_target=True,
+) -> np.ndarray:
+    """Rate arrays of values; return status codes (``int8`` indices into ``STATUSES``).
+
+    Every argument is a scalar or an array broadcastable to the others:
+
+    - ``value``, ``target``, ``baseline``: floats in the measure's terms (year-to-date,
+      running total or gap already worked out; NaN where missing);
+    - ``polarity``: +1 higher is better, -1 lower is better, 0 not applicable;
+    - ``tolerance_pct``: percent of the target; ``tolerance_points``: absolute, in the unit,
+      used instead of the percentage where not NaN;
+    - ``scheme``: index into ``RAG_SCHEMES``; ``measure``: index into ``MEASURES`` (``level``
+      has its own rule; a ``gap_to_comparator`` value is oriented so that higher is better);
+    - ``due``: False gives ``not_due``; ``has_target``: False gives ``no_target``.
+
+    Use :func:`status_names` to turn the codes into status strings.
+    """
+    value, target, baseline, tol_pct, tol_pts = (
+        np.asarray(a, dtype=float)
+        for a in (value, target, baseline, tolerance_pct, tolerance_points)
+    )
+    sign = np.asarray(polarity, dtype=np.int8)
+    scheme, measure = np.asarray(scheme, dtype=np.int8), np.asarray(measure, dtype=np.int8)
+    due, has_target = np.asarray(due, dtype=bool), np.asarray(has_target, dtype=bool)
+
+    # A gap is written so that a higher gap is better, whatever the indicator's polarity.
+    sign = np.where((measure == GAP) & (sign != 0), np.int8(1), sign)
+    with np.errstate(invalid="ignore"):
+        shortfall = sign * (target - value)  # > 0: worse than target
+        tol = np.where(np.isnan(tol_pts), np.nan_to_num(tol_pct) / 100.0 * np.abs(target), tol_pts)
+        eps = _EPS * np.maximum(1.0, np.abs(target))
+        on_target = shortfall <= eps
+        in_tolerance = shortfall <= tol + eps
+        has_baseline = ~np.isnan(baseline)
+        beats_baseline = sign * (value - baseline) > _EPS * np.maximum(1.0, np.abs(baseline))
+        # baseline_and_target: amber while better than the baseline; with no baseline, amber
+        # up to twice the tolerance.
+        amber_bt = np.where(has_baseline, beats_baseline, shortfall <= 2.0 * tol + eps)
+        # level: green on reaching the level; amber one level short and above the baseline.
+        amber_level = (shortfall <= 1.0 + eps) & (~has_baseline | beats_baseline)
+        is_level = measure == LEVEL
+        is_twt = scheme == TARGET_WITH_TOLERANCE
+        green = np.where(is_level | is_twt, on_target, in_tolerance)
+        amber = np.where(is_level, amber_level, np.where(is_twt, in_tolerance, amber_bt))
+        # The NI 093/094 "0": a zero target is a placeholder unless tolerance points or a zero
+        # baseline make it real. A gap target of 0 (parity) is always real.
+        placeholder = (target == 0) & np.isnan(tol_pts) & ~(baseline == 0) & (measure != GAP)
+        no_target = ~has_target | ~np.isfinite(target) | (sign == 0) | placeholder
+        codes = np.select(
+            [~due, no_target, ~np.isfinite(value), green, amber],
+            [NOT_DUE, NO_TARGET, NO_DATA, GREEN, AMBER],
+            RED,
+        )
+    return codes.astype(np.int8)
+
+
+def status_names(codes) -> np.ndarray:
+    """Status strings (an object array shaped like ``codes``) for codes from :func:`rate_arrays`."""
+    return np.asarray(_STATUS_NAMES[np.asarray(codes)], dtype=object)
+
+
+def _code(names: tuple[str, ...], value: str, what: str) -> int:
+    if value not in names:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(names)}")
+    return names.index(value)
+
+
+def rate_value(
+    value: float | None,
+    target: float | None,
+    baseline: float | None,
+    polarity: str,
+    tolerance_pct: float | None = 5.0,
+    tolerance_points: float | None = None,
+    scheme: str = "baseline_and_target",
+    measure: str = "snapshot",
+) -> str:
+    """Rate one value (already in the measure's terms); return the status string.
+
+    >>> rate_value(6.55, 6.5, 7.2, "lower_is_better")
+    'green'
+    """
+    if polarity not in (*_SIGN, "not_applicable"):
+        raise ValueError(f"unknown polarity {polarity!r}")
+    code = rate_arrays(
+        _float(value), _float(target), _float(baseline), _SIGN.get(polarity, 0),
+        5.0 if tolerance_pct is None else tolerance_pct, _float(tolerance_points),
+        _code(RAG_SCHEMES, scheme, "RAG scheme"), _code(MEASURES, measure, "measure"),
+    )
+    return STATUSES[int(code)]
+
+
+def _float(x) -> float:
+    if x is None:
+        return math.nan
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+# --- reading the register ----------------------------------------------------------------------
+
+
+def _text(df: pd.DataFrame, column: str) -> pd.Series:
+    """A text column with "" for missing (absent optional columns read as all "")."""
+    if column not in df.columns:
+        return pd.Series([""] * len(df), index=df.index, dtype=object)
+    col = df[column]
+    if not pd.api.types.is_string_dtype(col.dtype):  # e.g. an empty column read as float NaN
+        col = col.astype(object)
+    return col.fillna("").astype(str).str.strip()
+
+
+def _number(df: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in df.columns:
+        return np.full(len(df), np.nan)
+    return pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _lookup(series: pd.Series, mapping: dict, default: int = -1) -> np.ndarray:
+    """Codes of a text column through ``mapping`` (``default`` where not in it)."""
+    pos = pd.Index(list(mapping)).get_indexer(series)
+    codes = np.append(np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping)), default)
+    return codes[pos]  # pos -1 (not found) takes the appended default
+
+
+def _setting(settings: dict, name: str) -> str:
+    value = str(settings.get(name, "") or "").strip()
+    return value or DEFAULT_SETTINGS[name]
+
+
+def _setting_float(settings: dict, name: str) -> float:
+    try:
+        return float(_setting(settings, name))
+    except ValueError:
+        return float(DEFAULT_SETTINGS[name])
+
+
+def _year_or_none(text: object) -> int | None:
+    try:
+        return parse_year(text)
+    except PeriodError:
+        return None
+
+
+def _period_ordinals(labels: pd.Series) -> np.ndarray:
+    """Absolute period ordinals (year * 5 + slot) of period strings; -1 where unreadable."""
+    codes, uniques = pd.factorize(labels.fillna("").astype(str))
+    ords = np.empty(len(uniques) + 1, dtype=np.int64)
+    for i, label in enumerate(uniques):
+        try:
+            p = parse_period(label)
+        except PeriodError:
+            ords[i] = -1
+            continue
+        ords[i] = _ordinal(p)
+    ords[-1] = -1  # code -1 (missing) indexes the last element
+    return ords[codes]
+
+
+def _ordinal(period: Period) -> int:
+    return period.year * _SLOTS + (_ANNUAL_SLOT if period.quarter is None else period.quarter - 1)
+
+
+def _period_label(ordinal: int) -> str:
+    year, slot = divmod(int(ordinal), _SLOTS)
+    return financial_year(year) + ("" if slot == _ANNUAL_SLOT else f" Q{slot + 1}")
+
+
+def _ffill_index(has: np.ndarray) -> np.ndarray:
+    """Along the last axis: index of the latest True at or before each position, else -1."""
+    idx = np.where(has, np.arange(has.shape[-1]), -1)
+    return np.maximum.accumulate(idx, axis=-1)
+
+
+def _take_last(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    out = np.take_along_axis(values, np.maximum(idx, 0), axis=-1)
+    return np.where(idx >= 0, out, np.nan)
+
+
+def _earlier_sum(per_year: np.ndarray, first_y: np.ndarray) -> np.ndarray:
+    """Sum over the agreement's earlier years (exclusive cumulative sum along years).
+
+    Years before the agreement began count nothing; a missing earlier year makes the sum NaN.
+    """
+    n_years = per_year.shape[1]
+    before = np.arange(n_years)[None, :] < first_y[:, None]
+    masked = np.where(before, 0.0, per_year)
+    out = np.zeros_like(masked)
+    out[:, 1:] = np.cumsum(masked, axis=1)[:, :-1]
+    return out
+
+
+class _Grids:
+    """The register laid out as dense arrays: parts x periods and parts x years."""
+
+    def __init__(self, register: Register) -> None:
+        settings = {**DEFAULT_SETTINGS, **(register.settings or {})}
+        ind = register.indicators.reset_index(drop=True)
+        key_cols = ["framework", "code", "part"]
+        ind = ind.assign(**{c: _text(ind, c) for c in key_cols})
+        ind = ind.drop_duplicates(key_cols).reset_index(drop=True)
+        self.ind = ind
+        self.n_parts = n = len(ind)
+        self.keys = pd.MultiIndex.from_arrays([ind[c] for c in key_cols])
+
+        # per part
+        self.sign = _lookup(_text(ind, "polarity"), _SIGN, 0).astype(np.int8)
+        self.measure = _lookup(_text(ind, "measure"), {m: i for i, m in enumerate(MEASURES)}, SNAPSHOT)
+        self.frequency = _lookup(_text(ind, "frequency"), _FREQUENCY, QUARTERLY)
+        self.baseline = _number(ind, "baseline")
+        default_tol = _setting_float(settings, "default_tolerance_pct")
+        tol_pct = _number(ind, "tolerance_pct")
+        self.tolerance_pct = np.where(np.isnan(tol_pct), default_tol, tol_pct)
+        self.tolerance_points = _number(ind, "tolerance_points")
+        default_scheme = _setting(settings, "rag_scheme")
+        schemes = {s: i for i, s in enumerate(RAG_SCHEMES)}
+        self.scheme = _lookup(
+            _text(ind, "rag_scheme").replace("", default_scheme), schemes, BASELINE_AND_TARGET
+        ).astype(np.int8)
+        self.removed = (_text(ind, "status") == "removed").to_numpy()
+        self.comparator = _text(ind, "comparator").to_numpy(dtype=object)
+        self.direction_threshold_pct = _setting_float(settings, "direction_threshold_pct")
+
+        # frameworks: years and own area
+        fw = register.frameworks if register.frameworks is not None else pd.DataFrame()
+        spans: dict[str, tuple[int, int]] = {}
+        own_areas: dict[str, str] = {}
+        for row in fw.itertuples(index=False):
+            name = str(getattr(row, "framework", "") or "").strip()
+            first = _year_or_none(getattr(row, "first_year", ""))
+            last = _year_or_none(getattr(row, "last_year", ""))
+            if name and first is not None and last is not None:
+                spans[name] = (first, last)
+            area = getattr(row, "own_area", "")
+            if name and isinstance(area, str) and area.strip():
+                own_areas[name] = area.strip()
+        default_area = _setting(settings, "own_area")
+        self.own_area = np.array([own_areas.get(f, default_area) for f in ind["framework"]], dtype=object)
+
+        returns = register.returns.reset_index(drop=True)
+        targets = register.targets.reset_index(drop=True)
+        r_ord = _period_ordinals(returns["period"]) if len(returns) else np.empty(0, np.int64)
+        year_codes, year_labels = pd.factorize(_text(targets, "year"))
+        years = [_year_or_none(label) for label in year_labels]
+        t_year = np.array([-1 if y is None else y for y in years] + [-1], dtype=np.int64)[year_codes]
+        data_years = [int(o) // _SLOTS for o in np.unique(r_ord) if o >= 0]
+        data_years += [y for y in years if y is not None]
+        if spans:  # an indicator of an unknown framework gets the span of all frameworks
+            span_first = min(first for first, _ in spans.values())
+            span_last = max(last for _, last in spans.values())
+            # earlier years only matter as comparator values and year-earlier directions
+            y0 = max(min([span_first, *data_years]), span_first - _YEARS_BEFORE)
+            y1 = span_last
+        else:
+            span_first, span_last = min(data_years, default=2008), max(data_years, default=2008)
+            y0, y1 = span_first, span_last
+        self.y0, n_years = y0, y1 - y0 + 1
+        self.n_years, self.n_t = n_years, n_years * _SLOTS
+        first = ind["framework"].map({k: v[0] for k, v in spans.items()}).fillna(span_first)
+        last = ind["framework"].map({k: v[1] for k, v in spans.items()}).fillna(span_last)
+        self.first_y = first.to_numpy(dtype=np.int64) - y0
+        self.last_y = last.to_numpy(dtype=np.int64) - y0
+
+        # survey years: a biennial survey with survey_years listed is due in those years only
+        self.survey_year = np.ones((n, n_years), dtype=bool)
+        survey = _text(ind, "survey_years")
+        for i in np.flatnonzero((self.frequency == BIENNIAL) & (survey != "").to_numpy()):
+            self.survey_year[i] = False
+            for label in str(survey.iat[i]).replace(",", ";").split(";"):
+                y = _year_or_none(label)
+                if y is not None and 0 <= y - y0 < n_years:
+                    self.survey_year[i, y - y0] = True
+
+        self._load_returns(returns, r_ord)
+        self._load_targets(targets, t_year)
+
+    # returns -> own values, forecasts, row numbers; comparator values carried forward
+    def _load_returns(self, returns: pd.DataFrame, r_ord: np.ndarray) -> None:
+        n, n_t = self.n_parts, self.n_t
+        self.returns = returns
+        self.own_val = np.full((n, n_t), np.nan)
+        self.own_fc = np.full((n, n_t), np.nan)
+        self.own_row = np.full((n, n_t), -1, dtype=np.int64)
+        comp = np.full((n, n_t), np.nan)
+        if len(returns):
+            code, part = _text(returns, "code"), _text(returns, "part")
+            framework = _text(returns, "framework")
+            if (framework == "").any():  # returns written without a framework: the indicator's
+                by_code = self.ind.drop_duplicates(["code", "part"]).set_index(["code", "part"])
+                pos = by_code.index.get_indexer(pd.MultiIndex.from_arrays([code, part]))
+                found = np.where(pos >= 0, by_code["framework"].to_numpy(dtype=object)[pos], "")
+                framework = framework.where(framework != "", pd.Series(found, index=framework.index))
+            pid = self.keys.get_indexer(pd.MultiIndex.from_arrays([framework, code, part]))
+            area_codes, areas = pd.factorize(_text(returns, "area"))
+            area_index = pd.Index(areas)
+            own_code = area_index.get_indexer(self.own_area)
+            comp_code = np.where(self.comparator != "", area_index.get_indexer(self.comparator), -1)
+            t = r_ord - self.y0 * _SLOTS
+            ok = (pid >= 0) & (t >= 0) & (t < n_t)
+            pid_c = np.where(ok, pid, 0)
+            flat = pid_c * n_t + np.where(ok, t, 0)
+            values = _number(returns, "value")
+            own = ok & (area_codes == own_code[pid_c]) & (own_code[pid_c] >= 0)
+            np.put(self.own_val, flat[own], values[own])
+            np.put(self.own_fc, flat[own], _number(returns, "forecast_year_end")[own])
+            np.put(self.own_row, flat[own], np.flatnonzero(own))
+            other = ok & (area_codes == comp_code[pid_c]) & (comp_code[pid_c] >= 0)
+            np.put(comp, flat[other], values[other])
+        # the comparator's value for the same period or the latest before it
+        self.comp_ff = _take_last(comp, _ffill_index(~np.isnan(comp)))
+
+        # one value per year for running totals: the annual outturn, else the latest
+        # year-to-date quarter
+        by_year = self.own_val.reshape(n, self.n_years, _SLOTS)
+        quarters = by_year[:, :, :_ANNUAL_SLOT]
+        latest_q = _take_last(quarters, _ffill_index(~np.isnan(quarters)))[:, :, -1]
+        annual = by_year[:, :, _ANNUAL_SLOT]
+        self.year_value = np.where(np.isnan(annual), latest_q, annual)
+        self.earlier_value = _earlier_sum(self.year_value, self.first_y)
+        # latest quarterly entry (value or officer forecast) at or before each quarter
+        officer = self.own_fc.reshape(n, self.n_years, _SLOTS)[:, :, :_ANNUAL_SLOT]
+        self.latest_entry_slot = _ffill_index(~np.isnan(quarters) | ~np.isnan(officer))  # (n, years, 4)
+
+    # targets -> current and original versions per part and year
+    def _load_targets(self, targets: pd.DataFrame, t_year: np.ndarray) -> None:
+        n, n_years = self.n_parts, self.n_years
+        shape = (n, n_years)
+        self.targets = targets
+        self.tgt_val, self.orig_val = np.full(shape, np.nan), np.full(shape, np.nan)
+        self.tgt_status = np.full(shape, -1, dtype=np.int64)
+        self.tgt_measure = np.full(shape, -1, dtype=np.int64)
+        self.orig_measure = np.full(shape, -1, dtype=np.int64)
+        self.tgt_row = np.full(shape, -1, dtype=np.int64)
+        if len(targets):
+            keys = pd.MultiIndex.from_arrays([_text(targets, c) for c in ("framework", "code", "part")])
+            pid = self.keys.get_indexer(keys)
+            year = np.where(t_year >= 0, t_year - self.y0, -1)
+            version = _text(targets, "version")
+            status = _lookup(_text(targets, "status"), {s: i for i, s in enumerate(TARGET_STATUSES)})
+            measure = _lookup(_text(targets, "measure"), {m: i for i, m in enumerate(MEASURES)})
+            values = _number(targets, "value")
+            # a row with a value but no (or an unknown) status counts as set
+            status = np.where((status < 0) & np.isfinite(values), T_SET, status)
+            ok = (pid >= 0) & (year >= 0) & (year < n_years)
+            # originals first, then refreshed versions by effective date: the last one wins
+            order = pd.DataFrame({
+                "refreshed": (version == "refreshed").to_numpy(),
+                "effective": _text(targets, "effective_from").to_numpy(),
+            }).sort_values(["refreshed", "effective"], kind="stable").index.to_numpy()
+            order = order[ok[order]]
+            orig = order[version.to_numpy()[order] == "original"]
+            flat = pid[order] * n_years + year[order]
+            # keep the last row per part and year
+            keep = len(flat) - 1 - np.unique(flat[::-1], return_index=True)[1]
+            order, flat = order[keep], flat[keep]
+            np.put(self.tgt_val, flat, values[order])
+            np.put(self.tgt_status, flat, status[order])
+            np.put(self.tgt_measure, flat, measure[order])
+            np.put(self.tgt_row, flat, order)
+            flat_o = pid[orig] * n_years + year[orig]
+            np.put(self.orig_val, flat_o, values[orig])
+            np.put(self.orig_measure, flat_o, measure[orig])
+        usable = np.where(self.tgt_status == T_SET, self.tgt_val, np.nan)
+        self.earlier_target = _earlier_sum(usable, self.first_y)
+        self.earlier_orig = _earlier_sum(self.orig_val, self.first_y)
+
+
+def _profile(measure, year_value, earlier, fraction):
+    """A year's figure profiled to the period: quarter/4 of it year to date; plus earlier years
+    for a running total since the agreement began."""
+    return np.select(
+        [measure == CUM_YEAR, measure == CUM_AGREEMENT],
+        [year_value * fraction, earlier + year_value * fraction],
+        year_value,
+    )
+
+
+def _baseline_for(measure, baseline, n_earlier, fraction):
+    """The baseline in the measure's terms (profiled like the target; none for a gap)."""
+    return np.select(
+        [measure == CUM_YEAR, measure == CUM_AGREEMENT, measure == GAP],
+        [baseline * fraction, baseline * (n_earlier + fraction), np.nan],
+        baseline,
+    )
+
+
+def _comparable(measure, sign, own, comp, slot):
+    """A period's value made comparable across periods for direction of travel: year-to-date
+    counts annualised (x 4/q), gaps worked out; the rest as recorded."""
+    quarter_scale = np.where(slot == _ANNUAL_SLOT, 1.0, 4.0 / (np.minimum(slot, 3) + 1.0))
+    cumulative = (measure == CUM_YEAR) | (measure == CUM_AGREEMENT)
+    return np.select([measure == GAP, cumulative], [sign * (own - comp), own * quarter_scale], own)
+
+
+def _directions(current, earlier, sign, threshold_pct) -> np.ndarray:
+    """Direction codes (index into DIRECTIONS, -1 where either value is missing)."""
+    with np.errstate(invalid="ignore"):
+        change = sign * (current - earlier)
+        slack = threshold_pct / 100.0 * np.abs(earlier) + _EPS * np.maximum(1.0, np.abs(earlier))
+        missing = ~np.isfinite(current) | ~np.isfinite(earlier) | (sign == 0)
+        return np.select(
+            [missing, change > slack, change < -slack], [-1, IMPROVING, WORSENING], NO_CHANGE
+        )
+
+
+# --- rating the register ---------------------------------------------------------------------
+
+
+def _rows(grids: _Grids, periods: Iterable[str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Part numbers and grid periods to rate: each part in its framework's years."""
+    first_t, last_t = grids.first_y * _SLOTS, grids.last_y * _SLOTS + _SLOTS - 1
+    if grids.n_parts == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if periods is None:
+        counts = last_t - first_t + 1
+        pid = np.repeat(np.arange(grids.n_parts), counts)
+        starts = np.repeat(first_t - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        return pid, starts + np.arange(counts.sum())
+    wanted = np.array([_ordinal(parse_period(x)) for x in periods], dtype=np.int64)
+    wanted = wanted - grids.y0 * _SLOTS
+    wanted = np.sort(np.unique(wanted))
+    pid = np.repeat(np.arange(grids.n_parts), len(wanted))
+    t = np.tile(wanted, grids.n_parts)
+    inside = (t >= first_t[pid]) & (t <= last_t[pid])
+    return pid[inside], t[inside]
+
+
+def _obj(values) -> pd.Series:
+    return pd.Series(values, dtype=object, copy=False)
+
+
+class _Cells:
+    """The rows to rate (part ``p``, grid period ``t``) and their cells in the grids."""
+
+    def __init__(self, g: _Grids, p: np.ndarray, t: np.ndarray) -> None:
+        self.g, self.p, self.t = g, p, t
+        self.y, self.slot = t // _SLOTS, t % _SLOTS
+        self.is_annual = self.slot == _ANNUAL_SLOT
+        self.fraction = np.where(self.is_annual, 1.0, (self.slot + 1) / 4.0)
+        self.py = p * g.n_years + self.y  # flat index into part x year grids
+        self.sign = g.sign[p]
+        self.n_earlier = np.maximum(self.y - g.first_y[p], 0)
+
+    def year(self, grid: np.ndarray) -> np.ndarray:
+        return np.take(grid, self.py)
+
+    def period(self, grid: np.ndarray, t: np.ndarray | None = None) -> np.ndarray:
+        """Cells of a part x period grid at ``t`` (default: the row's period); NaN before it."""
+        if t is None:
+            return np.take(grid, self.p * self.g.n_t + self.t)
+        return np.where(t >= 0, np.take(grid, self.p * self.g.n_t + np.maximum(t, 0)), np.nan)
+
+    def in_force(self, measure_grid: np.ndarray) -> np.ndarray:
+        """The measure of a target version: its own where given, else the indicator's."""
+        own = self.year(measure_grid)
+        return np.where(own >= 0, own, self.g.measure[self.p])
+
+
+def _rate_cells(c: _Cells) -> dict[str, np.ndarray]:
+    """Status, direction and forecast of every row (numbers and codes only)."""
+    g, sign = c.g, c.sign
+    raw, comp = c.period(g.own_val), c.period(g.comp_ff)
+    t_status = c.year(g.tgt_status)
+    measure = c.in_force(g.tgt_measure)
+    year_target = np.where(t_status == T_SET, c.year(g.tgt_val), np.nan)
+    earlier_target, earlier_value = c.year(g.earlier_target), c.year(g.earlier_value)
+    baseline = g.baseline[c.p]
+
+    def in_measure(own):  # a return's value in the measure's terms
+        return np.select(
+            [measure == GAP, measure == CUM_AGREEMENT], [sign * (own - comp), earlier_value + own], own
+        )
+
+    freq = g.frequency[c.p]
+    due_annual = np.select(
+        [freq == ANNUAL, freq == BIENNIAL], [True, c.year(g.survey_year)], np.isfinite(raw)
+    )
+    due = np.where(c.is_annual, due_annual, freq == QUARTERLY) & (t_status != T_NO_SURVEY)
+    removed = g.removed[c.p]
+    rules = {
+        "polarity": sign, "tolerance_pct": g.tolerance_pct[c.p],
+        "tolerance_points": g.tolerance_points[c.p], "scheme": g.scheme[c.p], "measure": measure,
+        "has_target": t_status == T_SET,
+    }
+    value = in_measure(raw)
+    target = _profile(measure, year_target, earlier_target, c.fraction)
+    baseline_used = _baseline_for(measure, baseline, c.n_earlier, c.fraction)
+    status = rate_arrays(value, target, baseline_used, due=due, **rules)
+    orig_measure = c.in_force(g.orig_measure)
+
+    # direction of travel: against the previous period and the same period a year earlier
+    t = c.t
+    prev_t = np.select([c.is_annual, c.slot == 0], [t - _SLOTS, t - 2], t - 1)  # Q1 -> Q4
+    year_t = t - _SLOTS
+
+    def comparable(tt):
+        own, other = c.period(g.own_val, tt), c.period(g.comp_ff, tt)
+        return _comparable(measure, sign, own, other, tt % _SLOTS)
+
+    current, previous, year_earlier = comparable(t), comparable(prev_t), comparable(year_t)
+    dir_sign = np.where((measure == GAP) & (sign != 0), 1, sign)
+    threshold = g.direction_threshold_pct
+
+    # year-end forecast from the latest quarterly entry of the year so far
+    latest = np.where(
+        c.is_annual, -1, g.latest_entry_slot.reshape(-1, 4)[c.py, np.minimum(c.slot, 3)]
+    )
+    latest_t = np.where(latest >= 0, c.y * _SLOTS + latest, -1)
+    officer, latest_value = c.period(g.own_fc, latest_t), c.period(g.own_val, latest_t)
+    year_to_date = (measure == CUM_YEAR) | (measure == CUM_AGREEMENT)
+    projection = latest_value * np.where(year_to_date, 4.0 / (np.maximum(latest, 0) + 1), 1.0)
+    basis = np.select([np.isfinite(officer), np.isfinite(projection)], [0, 1], -1)
+    forecast = in_measure(np.where(basis == 0, officer, projection))
+    forecast_target = _profile(measure, year_target, earlier_target, 1.0)
+    forecast_baseline = _baseline_for(measure, baseline, c.n_earlier, 1.0)
+    forecast_status = rate_arrays(forecast, forecast_target, forecast_baseline, due=True, **rules)
+    has_forecast = basis >= 0
+
+    return {
+        "measure": measure,
+        "value": value,
+        "period_value": raw,
+        "target": target,
+        "original_target": _profile(
+            orig_measure, c.year(g.orig_val), c.year(g.earlier_orig), c.fraction
+        ),
+        "original_measure": orig_measure,
+        "year_target": year_target,
+        "baseline_used": baseline_used,
+        "due": due,
+        "status": np.where(removed, NO_TARGET, status),
+        "direction": _directions(current, previous, dir_sign, threshold),
+        "direction_year": _directions(current, year_earlier, dir_sign, threshold),
+        "previous_value": previous,
+        "year_earlier_value": year_earlier,
+        "forecast_year_end": np.where(has_forecast, forecast, np.nan),
+        "forecast_basis": basis,
+        "forecast_target": np.where(has_forecast, forecast_target, np.nan),
+        "forecast_status": np.where(
+            has_forecast, np.where(removed, NO_TARGET, forecast_status), len(STATUSES)
+        ),
+        "comparator_value": np.where(g.comparator[c.p] != "", comp, np.nan),
+        "target_status": t_status,
+        "removed": removed,
+    }
+
+
+def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "") -> pd.Series:
+    """``frame[column]`` at positions ``rows`` (``fill`` where a row is -1 or the column absent)."""
+    if column not in frame.columns or not len(frame):
+        return _obj(np.full(len(rows), fill, dtype=object))
+    values = np.append(_text(frame, column).to_numpy(dtype=object), fill)
+    return _obj(values[rows])  # -1 takes the appended fill
+
+
+def _take_flag(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    if column not in frame.columns or not len(frame):
+        return np.zeros(len(rows), dtype=bool)
+    return np.append(frame[column].fillna(False).to_numpy(dtype=bool), False)[rows]
+
+
+def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFrame:
+    """Rate every indicator part in every period (or the periods given); one row each.
+
+    ``periods=None`` rates every quarter and annual period of each framework's years; given
+    periods are rated for the parts whose framework covers them. Rows come in register order,
+    then timeline order (``period_order``). Columns:
+
+    - identity: framework, code, part, title, theme, theme_board, unit, polarity, frequency,
+      measure (the one in force), period, year, period_order (an integer in timeline order);
+    - rating: value (in the measure's terms: year to date, running total, gap), period_value
+      (the return as recorded), target (profiled to the period), original_target (likewise,
+      original version), original_measure, year_target, baseline_used, tolerance_pct,
+      tolerance_points, scheme, due, status, provisional, is_demo;
+    - direction, direction_year (NaN where a value is missing), previous_value,
+      year_earlier_value (the values compared, year-to-date counts annualised);
+    - forecast_year_end, forecast_basis (officer/projection), forecast_target,
+      forecast_status (NaN where there is no forecast, and in annual periods);
+    - comparator, comparator_value, own_area; target_status, target_text, target_version;
+      commentary, action, source (of the return); removed, first_year, survey_years.
+    """
+    if isinstance(periods, str):
+        periods = [periods]
+    g = _Grids(register)
+    p, t = _rows(g, None if periods is None else list(periods))
+    cells = _rate_cells(_Cells(g, p, t))
+
+    ind, returns, targets = g.ind, g.returns, g.targets
+    return_row = np.take(g.own_row, p * g.n_t + t)
+    target_row = np.take(g.tgt_row, p * g.n_years + t // _SLOTS)
+    grid_periods = range(g.y0 * _SLOTS, (g.y0 + g.n_years) * _SLOTS)
+    period_labels = np.array([_period_label(o) for o in grid_periods], dtype=object)
+    year_labels = np.array([financial_year(g.y0 + i) for i in range(g.n_years)], dtype=object)
+
+    def indicator(column: str) -> pd.Series:
+        return _take_text(ind, column, p)
+
+    def names(vocabulary, codes) -> pd.Series:  # code -1 (or one past the end) -> NaN
+        return _obj(np.array((*vocabulary, np.nan), dtype=object)[codes])
+
+    out = {
+        **{c: indicator(c) for c in ("framework", "code", "part", "title", "theme", "theme_board",
+                                     "unit", "polarity", "frequency")},
+        "measure": names(MEASURES, cells["measure"]),
+        "period": _obj(period_labels[t]),
+        "year": _obj(year_labels[t // _SLOTS]),
+        "period_order": t + g.y0 * _SLOTS,
+        **{c: cells[c] for c in ("value", "period_value", "target", "original_target")},
+        "original_measure": names(MEASURES, cells["original_measure"]),
+        "year_target": cells["year_target"],
+        "baseline_used": cells["baseline_used"],
+        "tolerance_pct": g.tolerance_pct[p],
+        "tolerance_points": g.tolerance_points[p],
+        "scheme": names(RAG_SCHEMES, g.scheme[p]),
+        "due": cells["due"],
+        "status": names(STATUSES, cells["status"]),
+        "provisional": _take_flag(returns, "provisional", return_row),
+        "is_demo": _take_flag(returns, "is_demo", return_row),
+        "direction": names(DIRECTIONS, cells["direction"]),
+        "direction_year": names(DIRECTIONS, cells["direction_year"]),
+        "previous_value": cells["previous_value"],
+        "year_earlier_value": cells["year_earlier_value"],
+        "forecast_year_end": cells["forecast_year_end"],
+        "forecast_basis": names(FORECAST_BASES, cells["forecast_basis"]),
+        "forecast_target": cells["forecast_target"],
+        "forecast_status": names(STATUSES, cells["forecast_status"]),
+        "comparator": indicator("comparator"),
+        "comparator_value": cells["comparator_value"],
+        "own_area": _obj(g.own_area[p]),
+        "target_status": _obj(np.array((*TARGET_STATUSES, ""), dtype=object)[cells["target_status"]]),
+        "target_text": _take_text(targets, "text", target_row),
+        "target_version": _take_text(targets, "version", target_row),
+        **{c: _take_text(returns, c, return_row) for c in ("commentary", "action", "source")},
+        "removed": cells["removed"],
+        "first_year": _obj(year_labels[g.first_y[p]]),
+        "survey_years": indicator("survey_years"),
+    }
+    return pd.DataFrame(out, copy=False)
+
+
+def indicator_status(rated: pd.DataFrame) -> pd.DataFrame:
+    """The worst part of each indicator in each period (order red, amber, green, no_data,
+    not_due, no_target).
+
+    Columns: framework, code, period, period_order, status, parts (how many), worst_part (the
+    first part with that status, "" for an indicator reported as a whole) and forecast_status
+    (worst forecast of the parts, NaN where none). Register order, then timeline order.
+    """
+    indicator = rated.groupby(["framework", "code"], sort=False).ngroup().to_numpy()
+    frame = pd.DataFrame({
+        "_indicator": indicator,
+        "period_order": rated["period_order"].to_numpy(),
+        "_row": np.arange(len(rated)),
+        "_sev": rated["status"].map(STATUS_SEVERITY).to_numpy(dtype=np.int64),
+        "_fc": rated["forecast_status"].map(STATUS_SEVERITY).fillna(len(STATUSES)).to_numpy(),
+    })
+    # worst first (stable), so the first row of each group is its worst part
+    frame = frame.sort_values("_sev", kind="stable")
+    out = frame.groupby(["_indicator", "period_order"], sort=True).agg(
+        _row=("_row", "first"), _sev=("_sev", "first"), parts=("_sev", "size"), _fc=("_fc", "min"),
+    ).reset_index()
+    rows = out["_row"].to_numpy()
+    with_missing = np.array((*STATUSES, np.nan), dtype=object)
+    columns = {c: _obj(rated[c].to_numpy(dtype=object)[rows]) for c in ("framework", "code", "period")}
+    return pd.DataFrame({
+        **columns,
+        "period_order": out["period_order"].to_numpy(),
+        "status": _obj(_STATUS_NAMES[out["_sev"].to_numpy()]),
+        "parts": out["parts"].to_numpy(),
+        "worst_part": _obj(rated["part"].to_numpy(dtype=object)[rows]),
+        "forecast_status": _obj(with_missing[out["_fc"].to_numpy(dtype=np.int64)]),
+    })
+
+
+def latest_period_with_data(register: Register) -> str | None:
+    """The latest period (timeline order) holding a value for the own area, e.g. ``2009/10 Q3``."""
+    returns = register.returns
+    if returns is None or not len(returns):
+        return None
+    settings = {**DEFAULT_SETTINGS, **(register.settings or {})}
+    areas = {_setting(settings, "own_area")}
+    fw = register.frameworks
+    if fw is not None and "own_area" in fw.columns:
+        areas |= {a for a in _text(fw, "own_area") if a}
+    mask = _text(returns, "area").isin(areas).to_numpy() & np.isfinite(_number(returns, "value"))
+    if not mask.any():
+        return None
+    ords = _period_ordinals(returns["period"][mask])
+    ords = ords[ords >= 0]
+    return _period_label(int(ords.max())) if len(ords) else None
+
+
+# --- reasons (built on demand for the rows shown) -------------------------------------------
+
+_UNIT_SUFFIX = {
+    "rate_per_1000": " per 1,000",
+    "rate_per_10000": " per 10,000",
+    "rate_per_100000": " per 100,000",
+    "days": " days",
+    "tonnes_per_capita": " tonnes per head",
+    "percentage_points": " percentage points",
+}
+
+
+def _num(x: float, min_dp: int = 0, max_dp: int = 2) -> str:
+    text = f"{x:,.{max_dp}f}"
+    if max_dp > min_dp and "." in text:
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0").ljust(min_dp, "0")
+        text = f"{whole}.{frac}" if frac else whole
+    return "0" if text in ("-0", "-0.0") else text
+
+
+def format_value(value: float, unit: str) -> str:
+    """A number in the indicator's unit: ``7.0%``, ``1,600``, ``Level 3``, ``42 days``."""
+    if value is None or not np.isfinite(value):
+        return "no value"
+    if unit == "percent":
+        return f"{_num(value, 1)}%"
+    if unit == "level":
+        return f"Level {_num(value)}"
+    return _num(value) + _UNIT_SUFFIX.get(unit, "")
+
+
+def _format_difference(value: float, unit: str) -> str:
+    """A difference of two values: percentage points for a percentage."""
+    if unit == "percent":
+        return f"{_num(value, 1)} percentage points"
+    return format_value(value, unit)
+
+
+def _is(x) -> bool:
+    return x is not None and isinstance(x, float | int | np.floating) and np.isfinite(x)
+
+
+def _reason(r) -> str:
+    status, unit, period, year = r.status, r.unit, r.period, r.year
+    label = STATUS_LABELS.get(status, str(status))
+    if status == "no_target":
+        if r.removed:
+            return "No target: indicator removed from the agreement, so not rated"
+        if r.polarity not in _SIGN:
+            return "No target: the indicator has no better or worse direction (polarity not applicable)"
+        text = f' ("{r.target_text}")' if r.target_text else ""
+        if r.target_status == "to_be_confirmed":
+            return f"No target: the {year} target is still to be confirmed{text}"
+        if r.target_status == "not_applicable":
+            return f"No target: a target does not apply in {year}{text}"
+        if r.target_status == "":
+            return f"No target: no target set for {year}"
+        if not _is(r.year_target):
+            return f"No target: the {year} target is not a number{text}"
+        if r.year_target == 0:
+            return f"No target: the {year} target of 0 is a placeholder, not a real target"
+        if r.measure == "cumulative_agreement":
+            return f"No target: the running target needs a target for every year since {r.first_year}"
+        return f"No target for {period}"
+    if status == "not_due":
+        if r.target_status == "no_survey":
+            return f"Not due: no survey in {year}"
+        if r.frequency == "biennial_survey" and period == year:
+            return f"Not due: a survey indicator, surveyed in {r.survey_years.replace(';', ', ')}"
+        if r.frequency in ("annual", "biennial_survey"):
+            return f"Not due: reported once a year ({year}), not each quarter"
+        return f"Not due: reported quarterly; no annual outturn recorded for {year}"
+    if status == "no_data":
+        if _is(r.period_value) and r.measure == "cumulative_agreement":
+            return f"No data: the running total since {r.first_year} needs a value for every earlier year"
+        if _is(r.period_value) and r.measure == "gap_to_comparator":
+            return f"No data: no {r.comparator} value for {period} or before to compare with"
+        return f"No data: due for {period} but no value recorded"
+    if status not in ("green", "amber", "red"):
+        return label
+    return f"{label}: {_rated_reason(r, unit)}"
+
+
+def _rated_reason(r, unit: str) -> str:
+    measure, value, target = r.measure, r.value, r.target
+    gap = measure == "gap_to_comparator"
+    fmt = (lambda v: _format_difference(v, unit)) if gap else (lambda v: format_value(v, unit))
+    q = None if r.period == r.year else int(str(r.period)[-1])
+    if measure == "cumulative_in_year":
+        what = f"{fmt(value)} year to date"
+        against = (f"a year-to-date target of {fmt(target)} ({q}/4 of {fmt(r.year_target)})"
+                   if q else f"a target of {fmt(target)}")
+    elif measure == "cumulative_agreement":
+        what = f"{fmt(value)} in total since {r.first_year}"
+        against = f"a running target of {fmt(target)}"
+    elif gap:
+        own, comp = format_value(r.period_value, unit), format_value(r.comparator_value, unit)
+        pair = (f"{r.own_area} {own} minus {r.comparator} {comp}" if r.polarity == "higher_is_better"
+                else f"{r.comparator} {comp} minus {r.own_area} {own}")
+        what = f"a gap of {fmt(value)} ({pair})"
+        against = f"a target gap of {fmt(target)}"
+    else:
+        what, against = fmt(value), f"a target of {fmt(target)}"
+    direction = "higher gap is better" if gap else r.polarity.replace("_", " ")
+    head = f"{what} against {against} ({direction})"
+
+    sign = 1 if gap or r.polarity == "higher_is_better" else -1
+    shortfall = sign * (target - value)
+    has_baseline = _is(r.baseline_used)
+    kind = {"cumulative_in_year": "year-to-date ", "cumulative_agreement": "running "}.get(measure, "")
+    kind = "" if q is None and measure == "cumulative_in_year" else kind
+    base = f"the {kind}baseline of {fmt(r.baseline_used)}" if has_baseline else ""
+    if measure == "level":
+        if r.status == "green":
+            tail = "target level reached"
+        elif r.status == "amber":
+            tail = "one level short, " + (f"better than {base}" if has_baseline else "no baseline")
+        elif shortfall <= 1 + _EPS:
+            tail = f"one level short and no better than {base}"
+        else:
+            tail = f"{_num(shortfall)} levels short"
+    elif shortfall <= _EPS * max(1.0, abs(target)):
+        tail = "on or better than target"
+    else:
+        if _is(r.tolerance_points):
+            off = f"{_format_difference(shortfall, unit)} off target"
+            tolerance = f"tolerance of {_format_difference(r.tolerance_points, unit)}"
+        else:
+            off = (f"{_num(100.0 * shortfall / abs(target), 1, 1)}% off target" if target
+                   else f"{_format_difference(shortfall, unit)} off target")
+            tolerance = f"{_num(r.tolerance_pct)}% tolerance"
+        if r.scheme == "target_with_tolerance":
+            tail = f"{off}, {'within' if r.status == 'amber' else 'beyond'} the {tolerance}"
+        elif r.status == "green":
+            tail = f"{off}, within the {tolerance}"
+        elif has_baseline:
+            better = "better than" if r.status == "amber" else "no better than"
+            tail = f"{off}, beyond the {tolerance}, {better} {base}"
+        elif r.status == "amber":
+            tail = f"{off}, beyond the {tolerance} but within twice it (no baseline)"
+        else:
+            tail = f"{off}, more than twice the {tolerance} (no baseline)"
+    notes = [n for n, flag in (("provisional", r.provisional), ("demonstration data", r.is_demo)) if flag]
+    return f"{head}; {tail}" + "".join(f"; {n}" for n in notes)
+
+
+def explain(rated: pd.DataFrame, register: Register | None = None) -> pd.Series:
+    """One plain-words reason per row of ``rated`` (a frame from :func:`rate`, or rows of it).
+
+    Build it only for the rows shown: it is row-by-row Python. ``register`` is not needed (the
+    rated frame carries everything) and is accepted for callers that pass it.
+    """
+    del register
+    reasons = [_reason(r) for r in rated.itertuples(index=False)]
+    return pd.Series(reasons, index=rated.index, dtype=object, name="reason")
