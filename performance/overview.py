@@ -1,0 +1,168 @@
+"""What the Performance Management Sub-Group reviews each quarter, computed once.
+
+RAG counts (overall and per theme board, with the change since the previous quarter), the
+exceptions to chase, and the filters of the overview, which live in the URL so that a filtered
+view can be shared as a link. Pure pandas over the output of :func:`performance.rag.rate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+import pandas as pd
+
+from performance.periods import parse_period
+from performance.register import Register, split_partners
+from performance.vocabulary import STATUS_LABELS, STATUSES
+
+RAG = ("green", "amber", "red")
+GREY = ("no_data", "not_due", "no_target")
+
+
+@dataclass
+class Filters:
+    """The overview's filters; an empty list means "all"."""
+
+    theme_board: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    lead_partner: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    reward_eligible: str = ""  # "", "yes" or "no"
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, object]) -> Filters:
+        """Read filters from URL query parameters; repeated keys or comma lists both work."""
+        def many(key: str) -> list[str]:
+            raw = params.get(key) if hasattr(params, "get") else None
+            getter = getattr(params, "get_all", None)
+            values = getter(key) if getter else ([raw] if raw else [])
+            return [v for value in values for v in str(value).split(",") if v]
+        reward = str(params.get("reward_eligible") or "")
+        return cls(theme_board=many("theme_board"), kind=many("kind"),
+                   lead_partner=many("lead_partner"), status=many("status"),
+                   reward_eligible=reward if reward in ("yes", "no") else "")
+
+    def to_query(self) -> dict[str, list[str] | str]:
+        """The filters as query parameters (only those set)."""
+        out: dict[str, list[str] | str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value:
+                out[f.name] = value
+        return out
+
+    def describe(self) -> str:
+        """The filters in words, for captions and the About sheet of exports."""
+        parts = [f"{f.name.replace('_', ' ')}: {', '.join(v) if isinstance(v, list) else v}"
+                 for f in fields(self) if (v := getattr(self, f.name))]
+        return "; ".join(parts) or "none"
+
+
+def with_register_columns(rated: pd.DataFrame, register: Register) -> pd.DataFrame:
+    """Add the register's kind, lead partner and reward eligibility to rated rows."""
+    extra = register.indicators[["framework", "code", "part", "kind", "lead_partner",
+                                 "reward_eligible"]]
+    return rated.merge(extra, on=["framework", "code", "part"], how="left")
+
+
+def apply_filters(rated: pd.DataFrame, filters: Filters, framework: str | None = None) -> pd.DataFrame:
+    """Rows of ``rated`` (with register columns) that pass every filter."""
+    mask = pd.Series(True, index=rated.index)
+    if framework:
+        mask &= rated["framework"] == framework
+    if filters.theme_board:
+        mask &= rated["theme_board"].isin(filters.theme_board)
+    if filters.kind:
+        mask &= rated["kind"].isin(filters.kind)
+    if filters.lead_partner:
+        wanted = set(filters.lead_partner)
+        mask &= rated["lead_partner"].map(lambda t: bool(wanted & set(split_partners(t))))
+    if filters.status:
+        mask &= rated["status"].isin(filters.status)
+    if filters.reward_eligible:
+        mask &= rated["reward_eligible"] == (filters.reward_eligible == "yes")
+    return rated[mask]
+
+
+def previous_quarter(period: str) -> str:
+    """The quarter before a quarter, or the year before an annual period."""
+    return str(parse_period(period).previous())
+
+
+def indicator_statuses(rated: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator and period: the worst status of its parts (red first)."""
+    severity = {s: i for i, s in enumerate(STATUSES)}
+    ordered = rated.assign(_sev=rated["status"].map(severity)).sort_values("_sev", kind="stable")
+    return ordered.drop_duplicates(["framework", "code", "period"]).drop(columns="_sev")
+
+
+def rag_counts(rated: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Indicators of each status in ``period`` and the quarter before, overall and per board.
+
+    Counted per indicator (the worst of its parts), as the partnership reports it ("9 green,
+    7 amber, 4 red"). Columns: theme_board ("All theme boards" first), then for each status its
+    count and ``<status>_change`` since the previous period.
+    """
+    previous = previous_quarter(period)
+    statuses = indicator_statuses(rated[rated["period"].isin([period, previous])])
+    table = statuses.pivot_table(index=["theme_board", "period"], columns="status",
+                                 values="code", aggfunc="count", fill_value=0)
+    table = table.reindex(columns=list(STATUSES), fill_value=0)
+    boards = sorted(rated["theme_board"].unique())
+    rows = []
+    for board in ["All theme boards", *boards]:
+        def count(p: str, _board=board) -> pd.Series:
+            if _board == "All theme boards":
+                frame = table.xs(p, level="period") if p in table.index.get_level_values("period") else None
+                return frame.sum() if frame is not None else pd.Series(0, index=list(STATUSES))
+            key = (_board, p)
+            return table.loc[key] if key in table.index else pd.Series(0, index=list(STATUSES))
+        now, before = count(period), count(previous)
+        row = {"theme_board": board}
+        for s in STATUSES:
+            row[s] = int(now[s])
+            row[f"{s}_change"] = int(now[s] - before[s])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def counts_sentence(counts: pd.DataFrame) -> str:
+    """The headline as the partnership writes it: "9 green, 7 amber, 4 red (…)"."""
+    row = counts.iloc[0]
+    rag = ", ".join(f"{row[s]} {s}" for s in RAG)
+    grey = ", ".join(f"{row[s]} {STATUS_LABELS[s].lower()}" for s in GREY if row[s])
+    return rag + (f"; {grey}" if grey else "")
+
+
+def signed(n: int) -> str:
+    """A change written with its sign, "+2", "−1", or "no change"."""
+    return "no change" if n == 0 else (f"+{n}" if n > 0 else f"−{-n}")
+
+
+EXCEPTION_REASONS = {
+    "red": "Red",
+    "amber_worsening": "Amber and worsening",
+    "forecast_short": "Year-end forecast misses target",
+}
+
+
+def exceptions(rated: pd.DataFrame, period: str) -> pd.DataFrame:
+    """What the sub-group chases in ``period``: every red, every amber that is worsening, and
+    every part whose year-end forecast misses its target; with commentary and action.
+
+    One row per indicator part; ``listed_for`` says every reason it is listed.
+    """
+    rows = rated[rated["period"] == period]
+    red = rows["status"] == "red"
+    worsening_amber = (rows["status"] == "amber") & (rows["direction"] == "worsening")
+    forecast_short = rows["forecast_status"].isin(["amber", "red"])
+    picked = rows[red | worsening_amber | forecast_short].copy()
+    reasons = pd.DataFrame({
+        "red": red, "amber_worsening": worsening_amber, "forecast_short": forecast_short,
+    }).loc[picked.index]
+    picked["listed_for"] = reasons.apply(
+        lambda r: "; ".join(EXCEPTION_REASONS[k] for k, v in r.items() if v), axis=1)
+    severity = {s: i for i, s in enumerate(STATUSES)}
+    picked = picked.assign(_sev=picked["status"].map(severity))
+    return picked.sort_values(["_sev", "theme_board", "code", "part"]).drop(columns="_sev")

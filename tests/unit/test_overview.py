@@ -1,0 +1,96 @@
+"""The sub-group's overview: counts with change, exceptions, filters that live in the URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from performance import rag
+from performance.overview import (
+    Filters,
+    apply_filters,
+    counts_sentence,
+    exceptions,
+    rag_counts,
+    signed,
+    with_register_columns,
+)
+
+Q2, Q3 = "2009/10 Q2", "2009/10 Q3"
+
+
+@pytest.fixture
+def rated(build):
+    """Four indicators on two boards: NEET green then red; NI 120 parts green and amber;
+    NI 123 amber and worsening; NI 008 with a forecast short of its target."""
+    b = build
+    for code, board, polarity, baselines in [
+        ("NI 117", "Children", "lower_is_better", {"": 7.2}),
+        ("NI 120", "Health", "lower_is_better", {"male": 791, "female": 650}),
+        ("NI 123", "Health", "higher_is_better", {"": 800}),
+        ("NI 008", "Children", "higher_is_better", {"": 18.5}),
+    ]:
+        for part, baseline in baselines.items():
+            b.indicator(code, part=part, theme_board=board, polarity=polarity, baseline=baseline,
+                        unit="rate_per_100000" if code == "NI 120" else "percent",
+                        lead_partner="NHS Luton" if board == "Health" else "LBC",
+                        reward_eligible=code != "NI 123")
+    b.target("NI 117", "2009/10", 6.5).target("NI 123", "2009/10", 940).target("NI 008", "2009/10", 21.5)
+    b.target("NI 120", "2009/10", 770, part="male").target("NI 120", "2009/10", 575, part="female")
+    b.ret("NI 117", Q2, 6.5).ret("NI 117", Q3, 7.4, commentary="Rise after the summer", action="Calls")
+    b.ret("NI 120", Q3, 760, part="male").ret("NI 120", Q3, 620, part="female")
+    b.ret("NI 123", Q2, 900).ret("NI 123", Q3, 870)
+    b.ret("NI 008", Q3, 21.5, forecast_year_end=19.0)
+    register = b.register()
+    return with_register_columns(rag.rate(register), register)
+
+
+def test_rag_counts_count_indicators_by_worst_part_with_change(rated):
+    counts = rag_counts(rated, Q3).set_index("theme_board")
+    overall = counts.loc["All theme boards"]
+    # NI 117 red, NI 120 amber (worst of green male, amber female), NI 123 amber, NI 008 green
+    assert (overall["red"], overall["amber"], overall["green"]) == (1, 2, 1)
+    assert overall["red_change"] == 1 and overall["green_change"] == -1  # Q2: NI 117, NI 123 green
+    assert counts.loc["Health", "amber"] == 2
+    assert counts_sentence(counts.reset_index()).startswith("1 green, 2 amber, 1 red")
+
+
+def test_exceptions_list_reds_worsening_ambers_and_short_forecasts(rated):
+    listed = exceptions(rated, Q3).set_index(["code", "part"])["listed_for"].to_dict()
+    assert listed[("NI 117", "")].startswith("Red")
+    assert listed[("NI 123", "")] == "Amber and worsening; Year-end forecast misses target"
+    assert listed[("NI 008", "")] == "Year-end forecast misses target"
+    assert ("NI 120", "male") not in listed
+    assert exceptions(rated, Q3).iloc[0]["commentary"] == "Rise after the summer"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({}, Filters()),
+    ({"theme_board": "Health"}, Filters(theme_board=["Health"])),
+    ({"status": "red,amber", "reward_eligible": "no"}, Filters(status=["red", "amber"], reward_eligible="no")),
+    ({"reward_eligible": "maybe"}, Filters()),
+])
+def test_filters_from_query_read_url_parameters(query, expected):
+    assert Filters.from_query(query) == expected
+
+
+def test_filters_round_trip_through_the_url():
+    filters = Filters(theme_board=["Health"], kind=["local"], status=["red"], reward_eligible="yes")
+    assert Filters.from_query({k: ",".join(v) if isinstance(v, list) else v
+                               for k, v in filters.to_query().items()}) == filters
+
+
+@pytest.mark.parametrize(("filters", "codes"), [
+    (Filters(theme_board=["Health"]), {"NI 120", "NI 123"}),
+    (Filters(status=["red"]), {"NI 117"}),
+    (Filters(lead_partner=["LBC"]), {"NI 117", "NI 008"}),
+    (Filters(reward_eligible="no"), {"NI 123"}),
+    (Filters(theme_board=["Health"], status=["amber"]), {"NI 120", "NI 123"}),
+])
+def test_apply_filters_keeps_matching_rows(rated, filters, codes):
+    shown = apply_filters(rated[rated["period"] == Q3], filters)
+    assert set(shown["code"]) == codes
+
+
+@pytest.mark.parametrize(("n", "text"), [(0, "no change"), (2, "+2"), (-1, "−1")])
+def test_signed_writes_changes(n, text):
+    assert signed(n) == text
