@@ -66,7 +66,8 @@ def test_exceptions_list_reds_worsening_ambers_and_short_forecasts(rated):
 @pytest.mark.parametrize(("query", "expected"), [
     ({}, Filters()),
     ({"theme_board": "Health"}, Filters(theme_board=["Health"])),
-    ({"status": "red,amber", "reward_eligible": "no"}, Filters(status=["red", "amber"], reward_eligible="no")),
+    ({"status": "red,amber", "reward_eligible": "no"},
+     Filters(status=["red", "amber"], reward_eligible="no")),
     ({"reward_eligible": "maybe"}, Filters()),
 ])
 def test_filters_from_query_read_url_parameters(query, expected):
