@@ -34,6 +34,16 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+def database_description(url: str | None = None) -> str:
+    """The database in words, without a password: for the About sheet of an export."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url or database_url())
+    if parsed.drivername.startswith("sqlite"):
+        return f"embedded SQLite file {Path(parsed.database or '').name}"
+    return f"{parsed.get_backend_name()} database {parsed.database} on {parsed.host}"
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` writes.
 

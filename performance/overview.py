@@ -166,3 +166,31 @@ def exceptions(rated: pd.DataFrame, period: str) -> pd.DataFrame:
     severity = {s: i for i, s in enumerate(STATUSES)}
     picked = picked.assign(_sev=picked["status"].map(severity))
     return picked.sort_values(["_sev", "theme_board", "code", "part"]).drop(columns="_sev")
+
+
+def period_options(rated: pd.DataFrame) -> list[str]:
+    """Every period of the rated frame in timeline order (quarters, then the year)."""
+    ordered = rated.drop_duplicates("period").sort_values("period_order")
+    return ordered["period"].tolist()
+
+
+def latest_period(rated: pd.DataFrame) -> str | None:
+    """The latest period that holds a value (the period picker's default)."""
+    with_values = rated[rated["period_value"].notna() & ~rated["removed"].astype(bool)]
+    if with_values.empty:
+        return None
+    return with_values.sort_values("period_order")["period"].iloc[-1]
+
+
+def quarter_matrix(rated: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the status matrix: every part in every quarter (annual periods left out)."""
+    return rated[rated["period"].str.contains("Q")]
+
+
+def board_counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts per theme board as the sub-group reads them: "4 (+1)" for each RAG status."""
+    out = pd.DataFrame({"theme_board": counts["theme_board"]})
+    for s in STATUSES:
+        out[STATUS_LABELS[s]] = [f"{n} ({signed(c)})" if c else str(n)
+                                 for n, c in zip(counts[s], counts[f"{s}_change"], strict=True)]
+    return out

@@ -150,3 +150,12 @@ def reportable_periods(register: Register, framework: str, today=None) -> list[s
     fw = register.frameworks.set_index("framework").loc[framework]
     return [str(p) for p in periods(parse_year(fw["first_year"]), parse_year(fw["last_year"]))
             if p.end_date <= today]
+
+
+def board_details(register: Register, framework: str, board: str) -> dict:
+    """A theme board's chair and theme (empty strings where the register does not say)."""
+    boards = register.theme_boards
+    match = boards[(boards["framework"] == framework) & (boards["theme_board"] == board)]
+    if match.empty:
+        return {"chair": "", "theme": ""}
+    return {"chair": match.iloc[0]["chair"], "theme": match.iloc[0]["theme"]}

@@ -1,0 +1,36 @@
+"""Tables as people read them: statuses as symbol and word, directions as arrow and word.
+
+The frames the pages and exports share hold raw codes (``green``, ``improving``); this turns
+a copy into the on-screen form, so colour is never the only cue and the codes stay exportable.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from performance.vocabulary import DIRECTION_SYMBOLS, STATUS_LABELS, status_badge
+
+STATUS_COLUMNS = ("status", "forecast_status")
+DIRECTION_COLUMNS = ("direction", "direction_year")
+
+
+def direction_badge(direction: object) -> str:
+    """``"↑ improving"``, ``"↓ worsening"``, ``"→ no change"``; empty when unknown."""
+    if not isinstance(direction, str) or direction not in DIRECTION_SYMBOLS:
+        return ""
+    return f"{DIRECTION_SYMBOLS[direction]} {direction.replace('_', ' ')}"
+
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with statuses, directions and the demo flag written for people."""
+    out = frame.copy()
+    for column in STATUS_COLUMNS:
+        if column in out:
+            out[column] = out[column].map(lambda s: status_badge(s) if s in STATUS_LABELS else "")
+    for column in DIRECTION_COLUMNS:
+        if column in out:
+            out[column] = out[column].map(direction_badge)
+    if "is_demo" in out:
+        out = out.drop(columns="is_demo").assign(illustrative=frame["is_demo"].map(
+            lambda d: "demo" if d is True or d == 1 else ""))
+    return out
