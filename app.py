@@ -1,20 +1,69 @@
-"""Home page of the LSP performance dashboard (run: streamlit run app.py)."""
+"""Overview: the Performance Management Sub-Group's quarterly review (streamlit run app.py)."""
 
 import streamlit as st
+from performance.exports import overview_table
+from performance.figures import status_matrix_figure
 
-from performance.register import filter_indicators
-from ui.page import page_setup
-
-ctx = page_setup("Home")
-
-st.title("Luton Forum performance dashboard")
-fw = ctx.register.frameworks.set_index("framework").loc[ctx.framework]
-parts = filter_indicators(ctx.register.indicators, framework=ctx.framework)
-st.markdown(
-    f"**{fw['title'] or ctx.framework}**, {fw['first_year']} to {fw['last_year']}: "
-    f"{parts['code'].nunique()} indicators ({len(parts)} indicator parts) across "
-    f"{parts['theme_board'].nunique()} theme boards."
+from performance import rag
+from performance.overview import (
+    apply_filters,
+    board_counts_table,
+    counts_sentence,
+    exceptions,
+    latest_period,
+    period_options,
+    previous_quarter,
+    quarter_matrix,
+    rag_counts,
+    signed,
 )
-counts = parts.drop_duplicates("code").groupby(["theme_board", "kind"]).size().unstack(fill_value=0)
-st.dataframe(counts, width="stretch")
-st.page_link("pages/1_Register.py", label="Open the indicator register", icon=":material/list_alt:")
+from performance.vocabulary import STATUS_LABELS, STATUSES, status_badge
+from ui.filters import filter_widgets, url_select
+from ui.page import demo_banner, load_rated, page_setup
+from ui.tables import show_table
+
+ctx = page_setup("Overview")
+st.title("Performance overview")
+
+rated = load_rated()
+rated = rated[rated["framework"] == ctx.framework]
+periods = period_options(rated)
+period = url_select("Period", periods, "period", default=latest_period(rated))
+filters = filter_widgets(rated)
+rows = apply_filters(rated, filters)
+
+counts = rag_counts(rows, period)
+st.subheader(f"{period}: {counts_sentence(counts)}")
+st.caption(f"Indicators counted by their worst part; change since {previous_quarter(period)}. "
+           f"Filters: {filters.describe()}.")
+for column, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
+    overall = counts.iloc[0]
+    column.metric(status_badge(status), overall[status], delta=signed(overall[f"{status}_change"]),
+                  delta_color="inverse" if status in ("red", "amber", "no_data") else "normal")
+show_table(board_counts_table(counts), key="board_counts", title=f"RAG counts {period}",
+           about={"Period": period, "Filters": filters.describe()})
+
+st.subheader("Exceptions")
+chased = exceptions(rows, period)
+if chased.empty:
+    st.success("No reds, no worsening ambers and no forecasts short of target.")
+else:
+    chased = chased.assign(reason=rag.explain(chased, ctx.register).to_numpy())
+    show_table(chased[["code", "part", "title", "theme_board", "listed_for", "value", "unit", "target",
+                       "status", "direction", "forecast_year_end", "forecast_status", "reason",
+                       "commentary", "action", "is_demo"]],
+               key="exceptions", title=f"Exceptions {period}",
+               about={"Period": period, "Filters": filters.describe()})
+
+st.subheader("Every indicator part")
+table = overview_table(rows, period)
+demo_banner(table)
+show_table(table, key="parts", title=f"Indicators {period}",
+           about={"Period": period, "Filters": filters.describe()})
+
+st.subheader("Three years at a glance")
+st.caption(" · ".join(status_badge(s) for s in STATUSES) + ". Hover over a cell for the reason.")
+matrix = quarter_matrix(rows)
+st.plotly_chart(status_matrix_figure(matrix, rag.explain(matrix, ctx.register)), width="stretch",
+                key="matrix", config={"displaylogo": False})
+st.caption(f"{len(STATUS_LABELS)} statuses; grey ones are never counted as red.")

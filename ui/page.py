@@ -17,7 +17,9 @@ from performance.register import Register, framework_names
 
 # Menu entries: (page file, label, icon). One place, so every page shows the same menu.
 MENU = (
-    ("app.py", "Home", ":material/home:"),
+    ("app.py", "Overview", ":material/dashboard:"),
+    ("pages/3_Theme_board.py", "Theme boards", ":material/groups:"),
+    ("pages/4_Indicator.py", "Indicator detail", ":material/show_chart:"),
     ("pages/1_Register.py", "Indicator register", ":material/list_alt:"),
     ("pages/2_Returns.py", "Quarterly returns", ":material/upload_file:"),
 )
@@ -46,6 +48,21 @@ def _register(url: str, version: int) -> Register:
 def engine():
     """The database engine of this process (migrated and seeded)."""
     return _engine(database_url())
+
+
+@st.cache_data(show_spinner="Rating every indicator…", max_entries=4)
+def _rated(url: str, version: int):
+    from performance import rag
+    from performance.overview import with_register_columns
+
+    register = _register(url, version)
+    return with_register_columns(rag.rate(register), register)
+
+
+def load_rated():
+    """Every indicator part rated in every period (cached like the register; filter after)."""
+    url = database_url()
+    return _rated(url, data_version(_engine(url)))
 
 
 def load_register() -> Register:

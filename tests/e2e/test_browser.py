@@ -64,10 +64,51 @@ def test_deep_link_to_register_opens_indicator_detail(server, page):
     _shot(page, "register")
 
 
-def test_home_page_summarises_the_agreement(server, page):
+def test_overview_with_a_filter_in_the_url_shows_only_that_board(server, page):
+    page.goto(f"{server}/?period=2009/10%20Q3&theme_board=Health%20and%20Well-Being%20Board")
+    wait_for_app(page)
+    page.get_by_text("Performance overview").wait_for()
+    page.get_by_text("2009/10 Q3: ", exact=False).first.wait_for()
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+    wait_for_tables(page)
+    assert page.get_by_text("Stronger and Safer Communities Board").count() == 0
+    _shot(page, "overview")
+
+
+def test_theme_board_page_draws_a_chart_per_indicator(server, page):
+    page.goto(f"{server}/Theme_board?board=Children%20and%20Young%20People%27s%20Trust%20Board")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Children and Young People's Trust Board").wait_for()
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 10
+    wait_for_tables(page)
+    _shot(page, "theme_board")
+
+
+def test_indicator_detail_from_the_menu(server, page):
     page.goto(server)
     wait_for_app(page)
-    page.get_by_text("Luton Forum performance dashboard").wait_for()
-    page.get_by_text("59 indicators", exact=False).first.wait_for()
+    page.get_by_role("link", name="Indicator detail").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="NI 001", exact=False).first.wait_for()
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     wait_for_tables(page)
-    _shot(page, "home")
+    _shot(page, "indicator")
+
+
+def test_export_button_downloads_the_table_shown(server, page, tmp_path):
+    import openpyxl
+
+    page.goto(f"{server}/?period=2009/10%20Q3&status=red")
+    wait_for_app(page)
+    wait_for_tables(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Excel").nth(2).click()  # the "Every indicator part" table
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    statuses = {row[header.index("status")] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert statuses == {"■ Red"}
+    assert "About" in wb.sheetnames

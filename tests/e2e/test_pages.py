@@ -36,10 +36,15 @@ def app(app_database, monkeypatch):
 
     def run(page: str, query: dict | None = None) -> AppTest:
         # Pages run as in the app: app.py is the entrypoint, then the page is switched to,
-        # so links between pages resolve as they do under streamlit run.
-        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
-        if page != "app.py":
-            at.switch_page(page)
+        # so links between pages resolve as they do under streamlit run. The URL's query
+        # parameters are there from the first run, as when someone opens a shared link.
+        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        if page == "app.py":
+            return at.run()
+        at.run()
+        at.switch_page(page)
         for key, value in (query or {}).items():
             at.query_params[key] = value
         return at.run()
@@ -139,3 +144,63 @@ def test_returns_page_refuses_a_bad_file_and_says_where(app):
     problems = at.dataframe[0].value
     assert problems.iloc[0][["sheet", "column"]].tolist() == ["Returns", "value"]
     assert "not a percentage" in problems.iloc[0]["problem"]
+
+
+def _param(at: AppTest, key: str) -> list[str]:
+    value = at.query_params[key]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _subheaders(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def test_overview_defaults_to_the_latest_period_with_data(app):
+    at = app("app.py")
+    assert not at.exception
+    assert at.selectbox(key="url_period").value == "2010/11"  # demo annual outturns are the latest
+    assert any(h.startswith("2010/11: ") and " green, " in h for h in _subheaders(at))
+
+
+def test_overview_period_in_the_url_changes_what_is_counted(app):
+    at = app("app.py", {"period": "2009/10 Q3"})
+    assert at.selectbox(key="url_period").value == "2009/10 Q3"
+    assert any(h.startswith("2009/10 Q3: ") for h in _subheaders(at))
+    at.selectbox(key="url_period").select("2009/10 Q2").run()
+    assert any(h.startswith("2009/10 Q2: ") for h in _subheaders(at))
+    assert _param(at, "period") == ["2009/10 Q2"]
+
+
+def _parts_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "lead_partner" in d.value.columns)
+
+
+def test_overview_filters_in_the_url_narrow_the_tables(app):
+    everything = _parts_table(app("app.py", {"period": "2009/10 Q3"}))
+    at = app("app.py", {"period": "2009/10 Q3", "theme_board": "Health and Well-Being Board"})
+    assert at.multiselect(key="f_theme_board").value == ["Health and Well-Being Board"]
+    health = _parts_table(at)
+    assert 0 < len(health) < len(everything)
+    assert set(health["theme_board"]) == {"Health and Well-Being Board"}
+    at.multiselect(key="f_status").select("red").run()
+    assert set(_parts_table(at)["status"]) <= {"■ Red"}
+    assert _param(at, "status") == ["red"]
+
+
+def test_theme_board_page_shows_the_board_its_chair_and_charts(app):
+    at = app("pages/3_Theme_board.py", {"board": "Health and Well-Being Board", "period": "2009/10 Q3"})
+    assert not at.exception
+    assert at.title[0].value == "Health and Well-Being Board"
+    assert any("Penny Furness-Smith" in m.value for m in at.markdown)
+    table = _parts_table(at)
+    assert set(table["theme_board"]) == {"Health and Well-Being Board"}
+
+
+def test_indicator_page_shows_targets_versions_and_reasons(app):
+    at = app("pages/4_Indicator.py", {"code": "NI 151"})
+    assert not at.exception
+    assert at.title[0].value.startswith("NI 151 · ")
+    targets = next(d.value for d in at.dataframe if "decided_by" in d.value.columns)
+    assert {"original", "refreshed"} <= set(targets["version"])
+    statuses = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert statuses["reason"].str.len().gt(0).all()

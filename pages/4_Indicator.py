@@ -1,0 +1,61 @@
+"""Indicator detail: definition, trajectory, targets, every return with its versions, reasons."""
+
+import streamlit as st
+from performance.figures import trajectory_figure
+
+from data_loaders.database import return_history
+from performance import rag
+from performance.register import indicator_parts, target_history
+from performance.tables import direction_badge
+from ui.filters import url_select
+from ui.page import demo_banner, engine, load_rated, page_setup
+from ui.tables import show_table
+
+ctx = page_setup("Indicator detail")
+rated = load_rated()
+rated = rated[rated["framework"] == ctx.framework]
+codes = list(dict.fromkeys(rated["code"]))
+titles = dict(zip(rated["code"], rated["title"], strict=False))
+code = url_select("Indicator", codes, "code", default=codes[0])
+parts = indicator_parts(ctx.register, ctx.framework, code)
+first = parts.iloc[0]
+
+st.title(f"{code} · {first['title']}")
+st.markdown(
+    f"**Theme board:** {first['theme_board']} · **Kind:** {first['kind']} · "
+    f"**Lead partner:** {first['lead_partner'] or 'not named'} · "
+    f"**Reward eligible:** {'yes' if first['reward_eligible'] else 'no'} · **Status:** {first['status']}")
+st.markdown(f"**Partners:** {first['partners'] or '—'}")
+show_table(parts[["part", "unit", "polarity", "measure", "frequency", "baseline", "baseline_period",
+                  "baseline_text", "comparator", "notes", "source"]],
+           key="definition", title=f"{code} definition")
+
+rows = rated[rated["code"] == code]
+for part in parts["part"]:
+    part_rows = rows[rows["part"] == part]
+    label = f"{code} {part}".strip()
+    latest = part_rows[part_rows["period_value"].notna()].tail(1)
+    if len(latest):
+        r = latest.iloc[0]
+        st.markdown(f"**{label}, {r['period']}:** {rag.explain(latest, ctx.register).iloc[0]} "
+                    f"Direction: {direction_badge(r['direction']) or 'not known'} on the previous "
+                    f"period, {direction_badge(r['direction_year']) or 'not known'} on a year earlier.")
+    reasons = rag.explain(part_rows, ctx.register)
+    st.plotly_chart(trajectory_figure(part_rows.assign(reason=reasons.to_numpy()), ctx.register.targets,
+                                      title=label), width="stretch", key=f"trajectory_{part}",
+                    config={"displaylogo": False})
+
+st.subheader("Targets: original and refreshed")
+show_table(target_history(ctx.register, ctx.framework, code), key="targets", title=f"{code} targets")
+
+st.subheader("Status in every period, with the reason")
+statuses = rows[rows["status"] != "not_due"].assign(reason=lambda f: rag.explain(f, ctx.register).to_numpy())
+show_table(statuses[["part", "period", "value", "unit", "target", "original_target", "status",
+                     "direction", "direction_year", "forecast_year_end", "forecast_basis",
+                     "forecast_status", "comparator_value", "reason", "provisional", "is_demo"]],
+           key="statuses", title=f"{code} statuses")
+
+st.subheader("Every return, with its versions")
+history = return_history(engine(), ctx.framework, code)
+demo_banner(history)
+show_table(history, key="history", title=f"{code} returns")

@@ -1,0 +1,51 @@
+"""Widgets whose values live in the URL, so a filtered view can be shared as a link."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from performance.overview import Filters
+from performance.register import split_partners
+from performance.vocabulary import KINDS, STATUS_LABELS, STATUSES
+
+
+def url_select(label: str, options: list[str], param: str, default: str | None = None,
+               container=st) -> str:
+    """A selectbox that starts from ``?param=`` and writes its choice back to the URL."""
+    wanted = st.query_params.get(param) or default or options[-1]
+    index = options.index(wanted) if wanted in options else len(options) - 1
+    value = container.selectbox(label, options, index=index, key=f"url_{param}")
+    st.query_params[param] = value
+    return value
+
+
+def filter_widgets(rated, container=st) -> Filters:
+    """The overview's filters, read from and written back to the URL."""
+    current = Filters.from_query(st.query_params)
+    boards = sorted(rated["theme_board"].unique())
+    kinds = [k for k in KINDS if k in set(rated["kind"])]
+    leads = sorted({p for t in rated["lead_partner"].unique() for p in split_partners(t)}, key=str.casefold)
+    cols = container.columns([3, 2, 2, 2, 2])
+    chosen = Filters(
+        theme_board=cols[0].multiselect("Theme board", boards, default=_keep(current.theme_board, boards),
+                                        key="f_theme_board"),
+        kind=cols[1].multiselect("Kind", kinds, default=_keep(current.kind, kinds), key="f_kind"),
+        lead_partner=cols[2].multiselect("Lead partner", leads, default=_keep(current.lead_partner, leads),
+                                         key="f_lead_partner"),
+        status=cols[3].multiselect("Status", list(STATUSES), default=_keep(current.status, list(STATUSES)),
+                                   format_func=STATUS_LABELS.get, key="f_status"),
+        reward_eligible=cols[4].selectbox("Reward eligible", ["", "yes", "no"],
+                                          index=["", "yes", "no"].index(current.reward_eligible),
+                                          format_func=lambda v: v or "all", key="f_reward"),
+    )
+    for name in ("theme_board", "kind", "lead_partner", "status", "reward_eligible"):
+        value = getattr(chosen, name)
+        if value:
+            st.query_params[name] = value
+        elif name in st.query_params:
+            del st.query_params[name]
+    return chosen
+
+
+def _keep(values: list[str], options: list[str]) -> list[str]:
+    return [v for v in values if v in options]
