@@ -1,10 +1,10 @@
 """Overview: the Performance Management Sub-Group's quarterly review (streamlit run app.py)."""
 
 import streamlit as st
-from performance.exports import overview_table
-from performance.figures import status_matrix_figure
 
 from performance import rag
+from performance.exports import overview_table
+from performance.figures import status_matrix_figure
 from performance.overview import (
     apply_filters,
     board_counts_table,
@@ -13,11 +13,10 @@ from performance.overview import (
     latest_period,
     period_options,
     previous_quarter,
-    quarter_matrix,
     rag_counts,
     signed,
 )
-from performance.vocabulary import STATUS_LABELS, STATUSES, status_badge
+from performance.vocabulary import METRIC_DELTA_COLOURS, STATUS_LABELS, STATUSES, status_badge
 from ui.filters import filter_widgets, url_select
 from ui.page import demo_banner, load_rated, page_setup
 from ui.tables import show_table
@@ -36,10 +35,12 @@ counts = rag_counts(rows, period)
 st.subheader(f"{period}: {counts_sentence(counts)}")
 st.caption(f"Indicators counted by their worst part; change since {previous_quarter(period)}. "
            f"Filters: {filters.describe()}.")
+overall = counts.iloc[0]
 for column, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
-    overall = counts.iloc[0]
-    column.metric(status_badge(status), overall[status], delta=signed(overall[f"{status}_change"]),
-                  delta_color="inverse" if status in ("red", "amber", "no_data") else "normal")
+    change = int(overall[f"{status}_change"])
+    column.metric(status_badge(status), int(overall[status]), delta=change or None,
+                  delta_color=METRIC_DELTA_COLOURS[status],
+                  help=f"{signed(change)} since {previous_quarter(period)}")
 show_table(board_counts_table(counts), key="board_counts", title=f"RAG counts {period}",
            about={"Period": period, "Filters": filters.describe()})
 
@@ -63,7 +64,7 @@ show_table(table, key="parts", title=f"Indicators {period}",
 
 st.subheader("Three years at a glance")
 st.caption(" · ".join(status_badge(s) for s in STATUSES) + ". Hover over a cell for the reason.")
-matrix = quarter_matrix(rows)
+matrix = rows  # quarters and the year-end column, so annual indicators show their outturn
 st.plotly_chart(status_matrix_figure(matrix, rag.explain(matrix, ctx.register)), width="stretch",
                 key="matrix", config={"displaylogo": False})
 st.caption(f"{len(STATUS_LABELS)} statuses; grey ones are never counted as red.")

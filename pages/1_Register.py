@@ -12,6 +12,7 @@ from performance.register import (
 )
 from performance.vocabulary import KINDS
 from ui.page import demo_banner, page_setup
+from ui.tables import show_table
 
 ctx = page_setup("Indicator register")
 st.title("Indicator register")
@@ -29,8 +30,9 @@ parts = filter_indicators(indicators, theme_boards=boards, kinds=kinds, lead_par
 table = register_table(ctx.register, parts)
 st.caption(f"{table['code'].nunique()} indicators, {len(table)} indicator parts shown. "
            "Select a row to see its definition, targets and sources.")
-event = st.dataframe(table.drop(columns="framework"), width="stretch", hide_index=True,
-                     on_select="rerun", selection_mode="single-row", key="register_table")
+event = show_table(table.drop(columns="framework"), key="register_table", title="Indicator register",
+                   about={"Framework": ctx.framework}, on_select="rerun",
+                   selection_mode="single-row")
 
 rows = event.selection.rows if event else []
 code = table.iloc[rows[0]]["code"] if rows else st.query_params.get("code")
@@ -46,14 +48,14 @@ if code and code in set(table["code"]):
         f"**Status:** {first['status']}"
     )
     st.markdown(f"**Partners:** {first['partners'] or '—'}")
-    st.dataframe(detail[["part", "unit", "polarity", "measure", "frequency", "baseline",
-                         "baseline_period", "baseline_text", "comparator", "notes", "source"]],
-                 width="stretch", hide_index=True)
+    show_table(detail[["part", "unit", "polarity", "measure", "frequency", "baseline",
+                       "baseline_period", "baseline_text", "comparator", "notes", "source"]],
+               key="register_definition", title=f"{code} definition")
     st.markdown("**Targets by year and version**")
-    st.dataframe(target_history(ctx.register, ctx.framework, code), width="stretch",
-                 hide_index=True)
+    show_table(target_history(ctx.register, ctx.framework, code), key="register_targets",
+               title=f"{code} targets")
     values = stated_values(ctx.register, ctx.framework, code)
     if len(values):
         st.markdown("**Values**")
         demo_banner(values)
-        st.dataframe(values, width="stretch", hide_index=True)
+        show_table(values, key="register_values", title=f"{code} values")

@@ -1,9 +1,9 @@
 """Theme board page: a board chair's indicators, RAG counts and trajectories at a glance."""
 
 import streamlit as st
+
 from performance.exports import overview_table
 from performance.figures import small_multiples
-
 from performance.overview import counts_sentence, latest_period, period_options, rag_counts
 from performance.register import board_details
 from ui.filters import url_select

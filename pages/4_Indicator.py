@@ -1,10 +1,10 @@
 """Indicator detail: definition, trajectory, targets, every return with its versions, reasons."""
 
 import streamlit as st
-from performance.figures import trajectory_figure
 
 from data_loaders.database import return_history
 from performance import rag
+from performance.figures import trajectory_figure
 from performance.register import indicator_parts, target_history
 from performance.tables import direction_badge
 from ui.filters import url_select

@@ -182,11 +182,6 @@ def latest_period(rated: pd.DataFrame) -> str | None:
     return with_values.sort_values("period_order")["period"].iloc[-1]
 
 
-def quarter_matrix(rated: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the status matrix: every part in every quarter (annual periods left out)."""
-    return rated[rated["period"].str.contains("Q")]
-
-
 def board_counts_table(counts: pd.DataFrame) -> pd.DataFrame:
     """Counts per theme board as the sub-group reads them: "4 (+1)" for each RAG status."""
     out = pd.DataFrame({"theme_board": counts["theme_board"]})

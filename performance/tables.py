@@ -21,8 +21,15 @@ def direction_badge(direction: object) -> str:
     return f"{DIRECTION_SYMBOLS[direction]} {direction.replace('_', ' ')}"
 
 
+def column_label(name: str) -> str:
+    """A column's heading in words: ``theme_board`` -> ``Theme board``."""
+    words = name.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with statuses, directions and the demo flag written for people."""
+    """A copy of ``frame`` with statuses, directions and the demo flag written for people,
+    and headings in words."""
     out = frame.copy()
     for column in STATUS_COLUMNS:
         if column in out:
@@ -33,4 +40,4 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     if "is_demo" in out:
         out = out.drop(columns="is_demo").assign(illustrative=frame["is_demo"].map(
             lambda d: "demo" if d is True or d == 1 else ""))
-    return out
+    return out.rename(columns=column_label)

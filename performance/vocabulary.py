@@ -83,6 +83,12 @@ STATUS_COLOURS: Final = {
 # Worst first: an indicator in parts takes the worst status of its parts.
 STATUS_SEVERITY: Final = {s: i for i, s in enumerate(STATUSES)}
 
+# How a change in a status count reads: more reds is bad (shown red), more greens good.
+METRIC_DELTA_COLOURS: Final = {
+    "red": "inverse", "amber": "inverse", "green": "normal",
+    "no_data": "inverse", "not_due": "off", "no_target": "off",
+}
+
 DIRECTIONS: Final = ("improving", "no_change", "worsening")
 DIRECTION_SYMBOLS: Final = {"improving": "↑", "no_change": "→", "worsening": "↓"}
 

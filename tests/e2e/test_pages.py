@@ -65,22 +65,22 @@ def _register_table(at: AppTest):
 def test_register_page_lists_every_laa_indicator(app):
     at = app("pages/1_Register.py")
     table = _register_table(at)
-    assert table["code"].nunique() == 59  # 35 designated, 13 local, 10 statutory, NI 173 removed
-    assert {"NI 001", "NI 117", "NI 187", "NI 101"} <= set(table["code"])
+    assert table["Code"].nunique() == 59  # 35 designated, 13 local, 10 statutory, NI 173 removed
+    assert {"NI 001", "NI 117", "NI 187", "NI 101"} <= set(table["Code"])
 
 
 def test_register_page_search_filters_rows(app):
     at = app("pages/1_Register.py")
     at.text_input(key="search").input("NEET").run()
-    assert _register_table(at)["code"].tolist() == ["NI 117"]
+    assert _register_table(at)["Code"].tolist() == ["NI 117"]
 
 
 def test_register_page_theme_board_filter_keeps_only_that_board(app):
     at = app("pages/1_Register.py")
     at.multiselect(key="board").select("Health and Well-Being Board").run()
     table = _register_table(at)
-    assert set(table["theme_board"]) == {"Health and Well-Being Board"}
-    assert "NI 120" in set(table["code"]) and "NI 117" not in set(table["code"])
+    assert set(table["Theme board"]) == {"Health and Well-Being Board"}
+    assert "NI 120" in set(table["Code"]) and "NI 117" not in set(table["Code"])
 
 
 def test_register_page_code_in_url_shows_definition_and_targets(app):
@@ -88,12 +88,12 @@ def test_register_page_code_in_url_shows_definition_and_targets(app):
     assert not at.exception
     assert any("NI 151" in s.value for s in at.subheader)
     history = at.dataframe[2].value
-    assert set(history["version"]) == {"original", "refreshed"}
+    assert set(history["Version"]) == {"original", "refreshed"}
 
 
 def test_framework_choice_switches_the_register(app):
     at = app("pages/1_Register.py", {"framework": "Luton Section 256 2013/14"})
-    codes = set(_register_table(at)["code"])
+    codes = set(_register_table(at)["Code"])
     assert codes and not any(c.startswith("NI ") for c in codes)
 
 
@@ -133,7 +133,7 @@ def test_returns_page_previews_status_then_saves(app):
     assert any("Saved:" in s.value for s in at.success), [e.value for e in at.error]
     at = app("pages/1_Register.py", {"code": "NI 117"})
     values = at.dataframe[-1].value
-    assert 7.0 in values[values["period"] == "2009/10 Q3"]["value"].tolist()
+    assert 7.0 in values[values["Period"] == "2009/10 Q3"]["Value"].tolist()
 
 
 def test_returns_page_refuses_a_bad_file_and_says_where(app):
@@ -172,7 +172,7 @@ def test_overview_period_in_the_url_changes_what_is_counted(app):
 
 
 def _parts_table(at: AppTest):
-    return next(d.value for d in at.dataframe if "lead_partner" in d.value.columns)
+    return next(d.value for d in at.dataframe if "Lead partner" in d.value.columns)
 
 
 def test_overview_filters_in_the_url_narrow_the_tables(app):
@@ -181,9 +181,9 @@ def test_overview_filters_in_the_url_narrow_the_tables(app):
     assert at.multiselect(key="f_theme_board").value == ["Health and Well-Being Board"]
     health = _parts_table(at)
     assert 0 < len(health) < len(everything)
-    assert set(health["theme_board"]) == {"Health and Well-Being Board"}
+    assert set(health["Theme board"]) == {"Health and Well-Being Board"}
     at.multiselect(key="f_status").select("red").run()
-    assert set(_parts_table(at)["status"]) <= {"■ Red"}
+    assert set(_parts_table(at)["Status"]) <= {"■ Red"}
     assert _param(at, "status") == ["red"]
 
 
@@ -193,14 +193,14 @@ def test_theme_board_page_shows_the_board_its_chair_and_charts(app):
     assert at.title[0].value == "Health and Well-Being Board"
     assert any("Penny Furness-Smith" in m.value for m in at.markdown)
     table = _parts_table(at)
-    assert set(table["theme_board"]) == {"Health and Well-Being Board"}
+    assert set(table["Theme board"]) == {"Health and Well-Being Board"}
 
 
 def test_indicator_page_shows_targets_versions_and_reasons(app):
     at = app("pages/4_Indicator.py", {"code": "NI 151"})
     assert not at.exception
     assert at.title[0].value.startswith("NI 151 · ")
-    targets = next(d.value for d in at.dataframe if "decided_by" in d.value.columns)
-    assert {"original", "refreshed"} <= set(targets["version"])
-    statuses = next(d.value for d in at.dataframe if "reason" in d.value.columns)
-    assert statuses["reason"].str.len().gt(0).all()
+    targets = next(d.value for d in at.dataframe if "Decided by" in d.value.columns)
+    assert {"original", "refreshed"} <= set(targets["Version"])
+    statuses = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
+    assert statuses["Reason"].str.len().gt(0).all()

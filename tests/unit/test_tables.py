@@ -22,9 +22,17 @@ def test_for_display_writes_statuses_and_demo_flag_and_keeps_the_raw_frame():
     raw = pd.DataFrame({"status": ["amber", "not_due", math.nan], "forecast_status": ["red", "", "green"],
                         "direction": ["worsening", math.nan, "improving"], "is_demo": [True, False, True],
                         "value": [7.0, math.nan, 6.1]})
-    shown = for_display(raw)
+    shown = for_display(raw).rename(columns=str.lower).rename(columns=lambda c: c.replace(" ", "_"))
     assert shown["status"].tolist() == ["▲ Amber", "– Not due", ""]
     assert shown["forecast_status"].tolist() == ["■ Red", "", "● Green"]
     assert shown["direction"].tolist() == ["↓ worsening", "", "↑ improving"]
     assert shown["illustrative"].tolist() == ["demo", "", "demo"] and "is_demo" not in shown
     assert raw["status"].iloc[0] == "amber"  # the exportable frame is untouched
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("theme_board", "Theme board"), ("code", "Code"), ("forecast_year_end", "Forecast year end"),
+])
+def test_column_label_writes_headings_in_words(name, label):
+    from performance.tables import column_label
+    assert column_label(name) == label

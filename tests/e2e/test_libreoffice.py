@@ -1,0 +1,147 @@
+"""Exports opened by a real spreadsheet application: LibreOffice, headless.
+
+openpyxl reading back what openpyxl wrote proves little about what a board member sees. Here
+LibreOffice opens the exported table and the report pack and writes every sheet back out as CSV
+(and once as PDF), and the values are checked as LibreOffice read them: a commentary of "=1+1"
+must come back as the text =1+1, not 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from performance import exports, overview, rag
+from tests.conftest import skip_or_fail
+
+PERIOD = "2009/10 Q3"
+# UTF-8, comma, double quote; raw values (not as shown); formulas as results; -1: every sheet
+CSV_ALL_SHEETS = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'
+CSV_FIRST_SHEET = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false'
+ABOUT = {"Filters": "status: red, amber", "Period": PERIOD, "Data": "test register with demo values"}
+
+
+@pytest.fixture(scope="module")
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if not path:
+        skip_or_fail("LibreOffice (soffice) is not installed: "
+                     "apt-get install -y --no-install-recommends libreoffice-calc-nogui")
+    return path
+
+
+def convert(soffice: str, source: Path, to: str, outdir: Path) -> subprocess.CompletedProcess:
+    """Run one headless conversion with a private profile (soffice exits 0 even on failure)."""
+    outdir.mkdir(exist_ok=True)
+    return subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{outdir.parent / 'lo-profile'}",
+         "--convert-to", to, "--outdir", str(outdir), str(source)],
+        capture_output=True, text=True, timeout=180)
+
+
+def sheets_as_csv(soffice: str, source: Path, outdir: Path) -> dict[str, list[list[str]]]:
+    """Every sheet as LibreOffice reads it: {sheet name: rows}. Falls back to the first sheet
+    alone on a LibreOffice too old for the all-sheets option (before 7.2)."""
+    result = convert(soffice, source, CSV_ALL_SHEETS, outdir)
+    found = {p.stem.removeprefix(f"{source.stem}-"): p for p in outdir.glob(f"{source.stem}-*.csv")}
+    if not found:
+        result = convert(soffice, source, CSV_FIRST_SHEET, outdir)
+        single = outdir / f"{source.stem}.csv"
+        assert single.exists(), f"LibreOffice wrote nothing:\n{result.stdout}\n{result.stderr}"
+        found = {"(first sheet)": single}
+    return {name: list(csv.reader(path.open(encoding="utf-8", newline=""))) for name, path in found.items()}
+
+
+def first_sheet(sheets: dict[str, list[list[str]]], name: str) -> list[list[str]]:
+    return sheets.get(name) or sheets["(first sheet)"]
+
+
+def records(rows: list[list[str]], first_column: str) -> list[dict[str, str]]:
+    start = next(i for i, r in enumerate(rows) if r and r[0] == first_column)
+    header = rows[start]
+    return [dict(zip(header, r, strict=False)) for r in rows[start + 1:] if any(r)]
+
+
+@pytest.fixture(scope="module")
+def luton():
+    """The real register with illustrative demo values, rated, one typed-in formula added."""
+    from data_loaders.workbook import read_register
+    from performance.demo import generate_demo_returns
+
+    register = read_register()
+    register.returns = pd.concat([register.returns, generate_demo_returns(register)], ignore_index=True)
+    framework = register.frameworks["framework"].iloc[0]
+    rated = overview.with_register_columns(rag.rate(register), register)
+    rated = rated[rated["framework"] == framework].copy()
+    red = rated.index[(rated["period"] == PERIOD) & (rated["status"] == "red")][0]
+    rated.loc[red, "commentary"] = "=1+1"
+    rated.loc[red, "action"] = "-5 on last quarter; @SUM(A1)"
+    return register, rated, framework, rated.loc[red, "code"]
+
+
+def test_libreoffice_reads_exported_table_values_as_written(soffice, tmp_path):
+    frame = pd.DataFrame({
+        "code": ["NI 117", "NI 123", "NI 039", "NI 151"],
+        "value": [7.0, 480.0, 1600.0, -3.5],
+        "unit": ["percent", "count", "rate_per_100000", "percentage_points"],
+        "status": ["amber", "green", "red", "no_data"],
+        "direction": ["worsening", "improving", "no_change", None],
+        "commentary": ["=1+1", "+44 1582 546000", "@SUM(A1)", "-5 on last quarter"],
+        "is_demo": [True, False, False, False],
+    })
+    source = tmp_path / "table.xlsx"
+    source.write_bytes(exports.table_workbook(frame, title=f"Overview {PERIOD}", about=ABOUT))
+    sheets = sheets_as_csv(soffice, source, tmp_path / "out")
+    rows = records(first_sheet(sheets, "Overview 2009-10 Q3"), "code")
+    assert [r["commentary"] for r in rows] == ["=1+1", "+44 1582 546000", "@SUM(A1)", "-5 on last quarter"]
+    assert [r["status"] for r in rows] == ["▲ Amber", "● Green", "■ Red", "○ No data"]
+    assert [r["direction"] for r in rows] == ["↓ worsening", "↑ improving", "→ no change", ""]
+    assert [float(r["value"]) for r in rows] == [7.0, 480.0, 1600.0, -3.5]  # numbers, not text
+    assert [r["illustrative"] for r in rows] == ["demo", "", "", ""]
+    if "About" in sheets:
+        about = {r[0]: r[1] for r in sheets["About"] if len(r) > 1 and r[0]}
+        assert about["Filters"] == ABOUT["Filters"] and about["Period"] == PERIOD
+        assert about["Illustrative values"].startswith("YES")
+
+
+def test_libreoffice_opens_every_sheet_of_the_report_pack(soffice, tmp_path, luton):
+    register, rated, framework, code = luton
+    source = tmp_path / "pack.xlsx"
+    source.write_bytes(exports.report_pack(register, rated, PERIOD, framework=framework, about=ABOUT))
+    sheets = sheets_as_csv(soffice, source, tmp_path / "out")
+    summary = first_sheet(sheets, "Summary")
+    counts = overview.rag_counts(rated, PERIOD)
+    assert [overview.counts_sentence(counts)] in [r[:1] for r in summary]
+    table = records(summary, exports.SUMMARY_HEADER)
+    assert table[0]["theme board"] == "All theme boards"
+    assert int(table[0]["■ Red"]) == counts.loc[0, "red"]
+    if "(first sheet)" in sheets:
+        return  # an old LibreOffice: only the Summary could be checked
+    boards = counts["theme_board"].tolist()[1:]
+    assert set(sheets) == {"Summary", "Exceptions", "About", *(exports.sheet_name(b) for b in boards)}
+    listed = {r["code"]: r for r in records(sheets["Exceptions"], "theme_board")}
+    assert listed[code]["commentary"] == "=1+1"  # text, not the formula's result 2
+    assert listed[code]["action"] == "-5 on last quarter; @SUM(A1)"
+    assert listed[code]["status"] == "■ Red"
+
+
+def test_libreoffice_prints_the_report_pack_and_page_one_renders(soffice, tmp_path, luton):
+    register, rated, framework, _ = luton
+    source = tmp_path / "pack.xlsx"
+    source.write_bytes(exports.report_pack(register, rated, PERIOD, framework=framework, about=ABOUT))
+    result = convert(soffice, source, "pdf", tmp_path / "pdf")
+    pdf = tmp_path / "pdf" / "pack.pdf"
+    assert pdf.exists(), f"LibreOffice wrote no PDF:\n{result.stdout}\n{result.stderr}"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: the PDF was made, page 1 not rendered")
+    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    pages = list(tmp_path.glob("page*.png"))
+    assert len(pages) == 1 and pages[0].stat().st_size > 1000
