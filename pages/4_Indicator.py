@@ -37,7 +37,7 @@ for part in parts["part"]:
     latest = part_rows[part_rows["period_value"].notna()].tail(1)
     if len(latest):
         r = latest.iloc[0]
-        st.markdown(f"**{label}, {r['period']}:** {rag.explain(latest, ctx.register).iloc[0]} "
+        st.markdown(f"**{label}, {r['period']}:** {rag.explain(latest, ctx.register).iloc[0].rstrip('.')}. "
                     f"Direction: {direction_badge(r['direction']) or 'not known'} on the previous "
                     f"period, {direction_badge(r['direction_year']) or 'not known'} on a year earlier.")
     reasons = rag.explain(part_rows, ctx.register)

@@ -120,8 +120,10 @@ def target_history(register: Register, framework: str, code: str) -> pd.DataFram
     rows = t[(t["framework"] == framework) & (t["code"] == code)]
     rows = rows.assign(_order=rows["version"].map(TARGET_VERSION_ORDER).fillna(9))
     rows = rows.sort_values(["part", "year", "_order"]).drop(columns="_order")
-    return rows[["part", "year", "version", "text", "value", "status", "measure",
-                 "effective_from", "decided_by", "source"]].reset_index(drop=True)
+    # "target_status", not "status": set / no_survey / ... is not a RAG status.
+    return rows.rename(columns={"status": "target_status"})[
+        ["part", "year", "version", "text", "value", "target_status", "measure", "effective_from",
+         "decided_by", "source"]].reset_index(drop=True)
 
 
 def stated_values(register: Register, framework: str, code: str) -> pd.DataFrame:
