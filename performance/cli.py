@@ -130,6 +130,118 @@ def cmd_rag(args) -> int:
     return 0
 
 
+def _refuse(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
+def _describe_database(engine) -> str:
+    """Which data an export came from: the database (no password) and its newest load."""
+    from data_loaders.database import data_version, demo_enabled
+
+    url = engine.url.render_as_string(hide_password=True)
+    demo = "illustrative demo values shown" if demo_enabled() else "illustrative demo values off"
+    return f"{url} (load {data_version(engine)}; {demo})"
+
+
+def _progress_printer(what: str):
+    def progress(done: int, total: int) -> None:
+        print(f"\r{what} {done}/{total}", end="", file=sys.stderr, flush=True)
+    return progress
+
+
+def _export_setup(args):
+    """Database, register, framework and period of an export; an int exit status when refused."""
+    from performance.periods import PeriodError, parse_period
+
+    engine, register = _open()
+    try:
+        framework = _default_framework(register, args.framework)
+    except SystemExit as refused:
+        return _refuse(str(refused))
+    try:
+        period = str(parse_period(args.period))
+    except PeriodError as exc:
+        return _refuse(f"--period: {exc}")
+    return engine, register, framework, period
+
+
+def _rated(register, framework: str, periods: list[str] | None):
+    from performance import overview, rag
+
+    rated = overview.with_register_columns(rag.rate(register, periods=periods), register)
+    return rated[rated["framework"] == framework]
+
+
+def _outside_framework(register, framework: str, period: str) -> int:
+    fw = register.frameworks.set_index("framework").loc[framework]
+    return _refuse(f"--period: {period} is outside {framework} ({fw['first_year']} to {fw['last_year']})")
+
+
+def cmd_export(args) -> int:
+    from performance import exports, overview
+    from performance.vocabulary import STATUS_LABELS, STATUSES
+
+    setup = _export_setup(args)
+    if isinstance(setup, int):
+        return setup
+    engine, register, framework, period = setup
+    boards = register.theme_boards
+    if "framework" in boards.columns:
+        boards = boards[boards["framework"] == framework]
+    known_boards = sorted(set(boards["theme_board"]))
+    if args.theme_board and args.theme_board not in known_boards:
+        return _refuse(f"unknown theme board '{args.theme_board}'; known: {', '.join(known_boards)}")
+    by_label = {**{s: s for s in STATUSES}, **{label.lower(): s for s, label in STATUS_LABELS.items()}}
+    statuses = []
+    for word in (w.strip() for w in (args.status or "").split(",")):
+        if not word:
+            continue
+        if word.lower() not in by_label:
+            return _refuse(f"unknown status '{word}'; known: {', '.join(STATUSES)}")
+        statuses.append(by_label[word.lower()])
+
+    rated = _rated(register, framework, [period])
+    if not (rated["period"] == period).any():
+        return _outside_framework(register, framework, period)
+    filters = overview.Filters(theme_board=[args.theme_board] if args.theme_board else [], status=statuses)
+    table = exports.overview_table(overview.apply_filters(rated, filters, framework), period)
+    out = Path(args.out)
+    if out.suffix.lower() == ".csv":
+        data = exports.table_csv(table)
+    else:
+        about = {"Framework": framework, "Period": period, "Filters": filters.describe(),
+                 "Data": _describe_database(engine)}
+        data = exports.table_workbook(table, title=f"Indicator parts, {period}", about=about,
+                                      progress=_progress_printer("writing"), settings=register.settings)
+        print(file=sys.stderr)
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(table)} rows)")
+    return 0
+
+
+def cmd_report_pack(args) -> int:
+    from performance import exports
+
+    if Path(args.out).suffix.lower() != ".xlsx":
+        return _refuse(f"--out: a report pack is a workbook; give a file name ending .xlsx, not {args.out}")
+    setup = _export_setup(args)
+    if isinstance(setup, int):
+        return setup
+    engine, register, framework, period = setup
+    rated = _rated(register, framework, None)
+    rows = int((rated["period"] == period).sum())
+    if not rows:
+        return _outside_framework(register, framework, period)
+    data = exports.report_pack(register, rated, period, framework=framework,
+                               about={"Data": _describe_database(engine)},
+                               progress=_progress_printer("writing"))
+    print(file=sys.stderr)
+    Path(args.out).write_bytes(data)
+    print(f"wrote {args.out} ({rows} rows)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m performance", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -157,6 +269,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--submitted-by", default=getpass.getuser())
     p.set_defaults(func=cmd_import_returns)
+
+    p = sub.add_parser("export", help="write the overview's table of indicator parts for a period "
+                                     "(.xlsx, or .csv)")
+    p.add_argument("--period", required=True, help='e.g. "2009/10 Q3"')
+    p.add_argument("--out", required=True, help="FILE.xlsx, or FILE.csv for CSV")
+    p.add_argument("--framework")
+    p.add_argument("--theme-board")
+    p.add_argument("--status", help="comma-separated statuses, e.g. red,amber")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report-pack", help="write the quarterly report pack (.xlsx) for a period")
+    p.add_argument("--period", required=True, help='e.g. "2009/10 Q3"')
+    p.add_argument("--out", required=True, help="FILE.xlsx")
+    p.add_argument("--framework")
+    p.set_defaults(func=cmd_report_pack)
     return parser
 
 
