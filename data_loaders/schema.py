@@ -139,6 +139,10 @@ returns = Table(
     Column("submitted_by", String(255), nullable=False, default=""),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     Column("load_id", ForeignKey("loads.id"), nullable=True),
+    # Sign-off: a submitted return is approved (published) or sent back with a reason.
+    Column("reviewed_by", String(255), nullable=False, default=""),
+    Column("reviewed_at", DateTime(timezone=True), nullable=True),
+    Column("review_reason", Text, nullable=False, default=""),
     UniqueConstraint("part_id", "area_id", "period", "version",
                      name="uq_returns_part_area_period_version"),
 )
@@ -147,4 +151,38 @@ settings = Table(
     "settings", metadata,
     Column("setting", String(60), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(255), nullable=False, unique=True),  # stored lower-case
+    Column("name", String(255), nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per role a user holds; for editors, one row per scope (theme board or lead partner).
+user_roles = Table(
+    "user_roles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("scope_kind", String(20), nullable=False, default=""),
+    Column("scope_value", String(200), nullable=False, default=""),
+    UniqueConstraint("user_id", "role", "scope_kind", "scope_value", name="uq_user_roles_grant"),
+)
+
+# Every change, who made it, when, and the value before and after. Only ever inserted into.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("entity_key", Text, nullable=False, default=""),
+    Column("before", Text, nullable=False, default=""),
+    Column("after", Text, nullable=False, default=""),
+    Column("reason", Text, nullable=False, default=""),
 )

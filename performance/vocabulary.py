@@ -61,6 +61,9 @@ DEFAULT_SETTINGS: Final = {
     "rag_scheme": "baseline_and_target",
     "own_area": "Luton",
     "direction_threshold_pct": "1",
+    # With sign-off on, an imported return waits as "submitted" until a performance officer
+    # approves it; the embedded default publishes on import.
+    "sign_off_required": "no",
 }
 
 # --- RAG statuses: one palette, one set of labels and symbols ------------------------------

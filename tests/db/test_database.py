@@ -103,3 +103,43 @@ def test_read_register_counts_parts_once(engine, tmp_path):
         indicators = conn.execute(select(func.count()).select_from(s.indicators)).scalar_one()
         parts = conn.execute(select(func.count()).select_from(s.indicator_parts)).scalar_one()
     assert (indicators, parts) == (3, 4)
+
+
+def test_upgrade_in_place_keeps_existing_returns(database_url):
+    """A shared database made by an earlier release is upgraded, its rows kept and filled."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from data_loaders.database import REPO_ROOT
+
+    engine = make_engine(database_url)
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with engine.begin() as conn:
+        for sql in (
+            "INSERT INTO frameworks (id, name, title, first_year, last_year, own_area, source) "
+            "VALUES (1, 'LAA', '', '2008/09', '2010/11', 'Luton', '')",
+            "INSERT INTO theme_boards (id, framework_id, name, chair, theme, source) "
+            "VALUES (1, 1, 'Board', '', '', '')",
+            "INSERT INTO indicators (id, framework_id, code, kind, title, theme, theme_board_id, "
+            "lead_partner, partners, reward_eligible, status) "
+            "VALUES (1, 1, 'NI 117', 'designated', 'NEET', '', 1, '', '', true, 'active')",
+            "INSERT INTO indicator_parts (id, indicator_id, part, unit, polarity, measure, frequency, "
+            "baseline_period, baseline_text, rag_scheme, survey_years, comparator, notes, source) "
+            "VALUES (1, 1, '', 'percent', 'lower_is_better', 'snapshot', 'quarterly', '', '', '', '', "
+            "'', '', '')",
+            "INSERT INTO areas (id, name) VALUES (1, 'Luton')",
+            "INSERT INTO returns (part_id, area_id, period, version, value, provisional, commentary, "
+            "action, source, is_demo, state, submitted_by, submitted_at) VALUES (1, 1, '2009/10 Q3', 1, "
+            "6.6, false, '', '', 'test', false, 'published', 'someone', CURRENT_TIMESTAMP)",
+        ):
+            conn.execute(text(sql))
+    upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(select(s.returns.c.value, s.returns.c.reviewed_by,
+                                  s.returns.c.review_reason)).one()
+    assert tuple(row) == (6.6, "", "")
+    engine.dispose()
