@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from data_loaders.database import count_pending
 from performance import rag
 from performance.exports import overview_table
 from performance.figures import status_matrix_figure
@@ -18,11 +19,14 @@ from performance.overview import (
 )
 from performance.vocabulary import METRIC_DELTA_COLOURS, STATUS_LABELS, STATUSES, status_badge
 from ui.filters import filter_widgets, url_select
-from ui.page import demo_banner, load_rated, page_setup
+from ui.page import demo_banner, engine, load_rated, page_setup
 from ui.tables import show_table
 
 ctx = page_setup("Overview")
 st.title("Performance overview")
+if ctx.user.can("sign_off") and (waiting := count_pending(engine())):
+    st.info(f"**{waiting} returns are waiting for sign-off.**", icon=":material/task_alt:")
+    st.page_link("pages/5_Sign_off.py", label="Review them", icon=":material/task_alt:")
 
 rated = load_rated()
 rated = rated[rated["framework"] == ctx.framework]

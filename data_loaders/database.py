@@ -19,6 +19,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from data_loaders import audit
 from data_loaders import schema as s
 from data_loaders.workbook import DEFAULT_REGISTER_PATH, RETURN_FRAME_COLUMNS
 from data_loaders.workbook import read_register as read_register_workbook
@@ -230,10 +231,13 @@ def add_return_version(conn: Connection, part_id: int, area_id: int, r: dict, lo
     return 1
 
 
-def data_version(engine: Engine) -> int:
-    """The id of the newest load: changes after every import, so caches can key on it."""
+def data_version(engine: Engine) -> str:
+    """Changes after every load and every audited change (approval, tolerance), so caches
+    keyed on it show new data on the next render."""
     with engine.connect() as conn:
-        return conn.execute(select(func.coalesce(func.max(s.loads.c.id), 0))).scalar_one()
+        loads = conn.execute(select(func.coalesce(func.max(s.loads.c.id), 0))).scalar_one()
+        changes = conn.execute(select(func.coalesce(func.max(s.audit_log.c.id), 0))).scalar_one()
+    return f"{loads}.{changes}"
 
 
 def demo_enabled() -> bool:
@@ -366,6 +370,18 @@ def _value_rows(rows: pd.DataFrame, own_area: dict[str, str]) -> list[dict]:
     return out
 
 
+def _keys_with_real_values(conn: Connection, flat: list[dict], ids: dict, areas: dict) -> set[tuple]:
+    """Keys that already hold a value someone submitted (not only a demo value): a new value
+    for them is a correction."""
+    keys = {(r["framework"], r["code"], r["part"], r["area"], r["period"]) for r in flat}
+    by_ids = {(ids[k[:3]], areas[k[3]], k[4]): k for k in keys}
+    found = conn.execute(
+        select(s.returns.c.part_id, s.returns.c.area_id, s.returns.c.period).distinct()
+        .where(s.returns.c.part_id.in_({i[0] for i in by_ids}),
+               s.returns.c.period.in_({k[4] for k in keys}), s.returns.c.is_demo.is_(False))).all()
+    return {by_ids[tuple(f)] for f in found if tuple(f) in by_ids}
+
+
 def current_versions(engine: Engine, rows: pd.DataFrame) -> dict[tuple, int]:
     """The stored version of each value a save would touch (0 where none yet), keyed by
     (framework, code, part, area, period): remember it when showing a preview."""
@@ -399,14 +415,16 @@ def _own_areas(conn: Connection) -> dict[str, str]:
 def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksum: str,
                   submitted_by: str, expected_versions: dict[tuple, int] | None = None,
                   source: str | None = None, is_demo: bool = False, kind: str = "returns",
-                  progress=None) -> dict:
+                  state: str = "published", progress=None) -> dict:
     """Store checked return rows in one transaction: every value or none.
 
     Each value becomes the next version for its part, area and period (a correction never
     overwrites). With ``expected_versions`` (from :func:`current_versions` at preview time),
     any value someone else saved meanwhile raises :class:`ReturnConflict` and nothing is written;
     two saves racing for the same version are stopped by the unique constraint the same way.
-    ``progress(done, total)`` is called as rows are prepared and written.
+    ``progress(done, total)`` is called as rows are prepared and written. ``state`` is
+    ``submitted`` where sign-off is on. Every value submitted or corrected goes into the audit
+    trail in the same transaction (demo values do not: nobody submitted them).
     """
     from sqlalchemy.exc import IntegrityError
 
@@ -436,12 +454,22 @@ def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksu
                     "forecast_year_end": _clean(r.get("forecast_year_end")),
                     "provisional": bool(r.get("provisional")), "commentary": r.get("commentary") or "",
                     "action": r.get("action") or "", "source": r.get("source") or source or file_name,
-                    "is_demo": is_demo, "state": "published", "submitted_by": submitted_by,
+                    "is_demo": is_demo, "state": state, "submitted_by": submitted_by,
                     "submitted_at": stamp, "load_id": load_id})
                 if progress and (i % 500 == 0 or i == total):
                     progress(i, total)
+            real = set() if is_demo else _keys_with_real_values(conn, flat, ids, areas)
             if batch:
                 conn.execute(insert(s.returns), batch)
+            if not is_demo:
+                audit.record_many(conn, [{
+                    "actor": submitted_by,
+                    "action": "return_corrected" if k in real else "return_submitted",
+                    "entity": "return", "key": " ".join(filter(None, k)),
+                    "after": {"value": b["value"], "version": b["version"], "state": state,
+                              "file": file_name, "commentary": b["commentary"]},
+                } for k, b in zip(((r["framework"], r["code"], r["part"], r["area"], r["period"])
+                                   for r in flat), batch, strict=True)])
             summary = f"{len(rows)} returns, {len(batch)} values stored from {file_name}"
             conn.execute(update(s.loads).where(s.loads.c.id == load_id)
                          .values(rows_written=len(batch), summary=summary))
@@ -450,12 +478,94 @@ def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksu
     return {"load_id": load_id, "values": len(batch), "summary": summary}
 
 
+def sign_off_required(engine: Engine) -> bool:
+    """Whether imported returns wait for a performance officer's approval."""
+    with engine.connect() as conn:
+        row = conn.execute(select(s.settings.c.value)
+                           .where(s.settings.c.setting == "sign_off_required")).first()
+    return bool(row) and row.value == "yes"
+
+
+def set_setting(engine: Engine, setting: str, value: str, *, actor: str, reason: str = "") -> None:
+    """Change a partnership-wide setting, recorded in the audit trail."""
+    with engine.begin() as conn:
+        row = conn.execute(select(s.settings.c.value).where(s.settings.c.setting == setting)).first()
+        _upsert_setting(conn, setting, value)
+        audit.record(conn, actor=actor, action="setting_changed", entity="setting", key=setting,
+                     before=row.value if row else "", after=value, reason=reason)
+
+
+def pending_returns(engine: Engine) -> pd.DataFrame:
+    """Returns waiting for sign-off, oldest first, with what they would replace."""
+    fw, ind, part, r = s.frameworks, s.indicators, s.indicator_parts, s.returns
+    query = (select(r.c.id, fw.c.name.label("framework"), ind.c.code, part.c.part,
+                    s.areas.c.name.label("area"), r.c.period, r.c.version, r.c.value, r.c.provisional,
+                    r.c.commentary, r.c.action, r.c.submitted_by, r.c.submitted_at,
+                    s.loads.c.file_name)
+             .select_from(r.join(part, r.c.part_id == part.c.id).join(ind)
+                          .join(fw, ind.c.framework_id == fw.c.id).join(s.areas)
+                          .outerjoin(s.loads, r.c.load_id == s.loads.c.id))
+             .where(r.c.state == "submitted").order_by(r.c.id))
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def count_pending(engine: Engine) -> int:
+    """How many returns wait for sign-off."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(s.returns)
+                            .where(s.returns.c.state == "submitted")).scalar_one()
+
+
+def review_returns(engine: Engine, ids: list[int], *, approve: bool, actor: str,
+                   reason: str = "") -> int:
+    """Approve (publish) or send back submitted returns; each decision is audited.
+
+    Sending back needs a reason, which the officer who submitted sees. Only returns still
+    ``submitted`` change, so two reviewers cannot decide the same return twice.
+    """
+    if not approve and not reason.strip():
+        raise ValueError("give a reason for sending the return back")
+    new_state = "published" if approve else "returned"
+    changed = 0
+    with engine.begin() as conn:
+        for return_id in ids:
+            row = conn.execute(select(s.returns).where(s.returns.c.id == return_id,
+                                                       s.returns.c.state == "submitted")).first()
+            if row is None:
+                continue
+            conn.execute(update(s.returns).where(s.returns.c.id == return_id).values(
+                state=new_state, reviewed_by=actor, reviewed_at=_now(), review_reason=reason))
+            audit.record(conn, actor=actor, action="return_approved" if approve else "return_sent_back",
+                         entity="return", key=f"return {return_id} {row.period}",
+                         before={"state": "submitted", "value": row.value},
+                         after={"state": new_state, "value": row.value}, reason=reason)
+            changed += 1
+    return changed
+
+
+def set_tolerance(engine: Engine, framework: str, code: str, part: str, tolerance_pct: float | None,
+                  *, actor: str, reason: str) -> None:
+    """Change an indicator part's tolerance (percent of target; None for the default), audited."""
+    if not reason.strip():
+        raise ValueError("give a reason for changing the tolerance")
+    with engine.begin() as conn:
+        part_id = part_ids(conn)[(framework, code, part)]
+        before = conn.execute(select(s.indicator_parts.c.tolerance_pct)
+                              .where(s.indicator_parts.c.id == part_id)).scalar_one()
+        conn.execute(update(s.indicator_parts).where(s.indicator_parts.c.id == part_id)
+                     .values(tolerance_pct=tolerance_pct))
+        audit.record(conn, actor=actor, action="tolerance_changed", entity="indicator_part",
+                     key=f"{code} {part}".strip(), before=before, after=tolerance_pct, reason=reason)
+
+
 def return_history(engine: Engine, framework: str, code: str) -> pd.DataFrame:
     """Every version of every value of one indicator: value, who, when, file, commentary."""
     fw, ind, part, r = s.frameworks, s.indicators, s.indicator_parts, s.returns
     query = (select(part.c.part, s.areas.c.name.label("area"), r.c.period, r.c.version, r.c.value,
                     r.c.provisional, r.c.state, r.c.submitted_by, r.c.submitted_at,
-                    s.loads.c.file_name, r.c.commentary, r.c.action, r.c.source, r.c.is_demo)
+                    s.loads.c.file_name, r.c.commentary, r.c.action, r.c.reviewed_by, r.c.review_reason,
+                    r.c.source, r.c.is_demo)
              .select_from(r.join(part, r.c.part_id == part.c.id).join(ind)
                           .join(fw, ind.c.framework_id == fw.c.id).join(s.areas)
                           .outerjoin(s.loads, r.c.load_id == s.loads.c.id))

@@ -2,8 +2,15 @@
 
 import streamlit as st
 
-from data_loaders.database import ReturnConflict, current_versions, file_checksum, store_returns
+from data_loaders.database import (
+    ReturnConflict,
+    current_versions,
+    file_checksum,
+    sign_off_required,
+    store_returns,
+)
 from data_loaders.returns_file import build_template, check_returns_file
+from performance.access import in_scope, out_of_scope
 from performance.register import filter_indicators, lead_partner_options, reportable_periods
 from performance.returns import action_warnings, errors_table, preview, preview_table
 from ui.page import engine, page_setup
@@ -13,6 +20,10 @@ st.title("Quarterly returns")
 
 st.subheader("1. Download the template")
 indicators = filter_indicators(ctx.register.indicators, framework=ctx.framework)
+indicators = indicators[in_scope(ctx.user, indicators)]  # an editor sees only their own
+if indicators.empty:
+    st.warning("No indicators are assigned to you in this framework; ask an administrator.")
+    st.stop()
 col_period, col_board, col_lead = st.columns(3)
 periods = reportable_periods(ctx.register, ctx.framework)
 period = col_period.selectbox("Period", periods, index=len(periods) - 1, key="template_period")
@@ -28,8 +39,11 @@ st.download_button(
     icon=":material/download:")
 
 st.subheader("2. Upload the filled-in template")
-submitted_by = st.text_input("Submitted by", value=st.session_state.get("submitted_by", ""),
-                             placeholder="your name or email", key="submitted_by")
+if ctx.user.local:
+    submitted_by = st.text_input("Submitted by", value=st.session_state.get("submitted_by", ""),
+                                 placeholder="your name or email", key="submitted_by")
+else:
+    submitted_by = ctx.user.email
 upload = st.file_uploader("Returns workbook (.xlsx)", type=["xlsx"], key="returns_upload")
 if upload is not None:
     data = upload.getvalue()
@@ -38,6 +52,10 @@ if upload is not None:
         st.error(f"**{upload.name}** cannot be imported; nothing was saved. "
                  f"Fix these {len(check.errors)} problems and upload it again:")
         st.dataframe(errors_table(check.errors), width="stretch", hide_index=True)
+        st.stop()
+    refused = out_of_scope(ctx.user, check.rows, ctx.register.indicators)
+    if refused:  # checked on the server, whatever the template offered
+        st.error(f"You may not submit returns for {', '.join(refused)}; nothing was saved.")
         st.stop()
     previewed = preview(ctx.register, check.rows)
     st.markdown(f"**3. Check the preview** · {len(previewed)} values from {upload.name}")
@@ -51,15 +69,19 @@ if upload is not None:
         st.session_state[seen_key] = current_versions(engine(), check.rows)
     if st.button("Confirm and save", type="primary", disabled=not submitted_by.strip()):
         bar = st.progress(0.0, text="Saving…")
+        state = "submitted" if sign_off_required(engine()) else "published"
         try:
             result = store_returns(
                 engine(), check.rows, file_name=upload.name, checksum=file_checksum(data),
                 submitted_by=submitted_by.strip(), expected_versions=st.session_state[seen_key],
+                state=state,
                 progress=lambda done, total: bar.progress(done / total, text=f"Saving {done}/{total}"))
         except ReturnConflict as conflict:
             st.error(str(conflict))
         else:
             st.session_state.pop(seen_key)
-            st.success(f"Saved: {result['summary']}. Every page now shows the new figures.")
+            st.success(f"Saved: {result['summary']}. " + (
+                "They wait for a performance officer's sign-off before they are published."
+                if state == "submitted" else "Every page now shows the new figures."))
     elif not submitted_by.strip():
         st.caption("Enter your name above to save.")

@@ -242,6 +242,37 @@ def cmd_report_pack(args) -> int:
     return 0
 
 
+def cmd_users(args) -> int:
+    from data_loaders import users
+    from data_loaders.database import open_database
+
+    engine = open_database()
+    if args.users_command == "list":
+        print(users.list_users(engine).to_csv(index=False), end="")
+        return 0
+    scope_kind, scope_value = "", ""
+    if args.scope:
+        scope_kind, _, scope_value = args.scope.partition("=")
+        if not scope_value:
+            print("--scope: write it as theme_board=NAME or lead_partner=NAME", file=sys.stderr)
+            return 2
+    try:
+        if args.users_command == "add":
+            done = users.grant(engine, args.email, args.role, scope_kind=scope_kind,
+                               scope_value=scope_value, actor=args.actor)
+            print(f"granted {args.role} to {args.email.lower()}" if done
+                  else f"{args.email.lower()} already has {args.role}")
+        else:
+            done = users.revoke(engine, args.email, args.role, scope_kind=scope_kind,
+                                scope_value=scope_value, actor=args.actor)
+            print(f"removed {args.role} from {args.email.lower()}" if done
+                  else f"{args.email.lower()} does not have {args.role}")
+    except users.UnknownRole as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m performance", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -256,6 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme-board")
     p.add_argument("--framework")
     p.set_defaults(func=cmd_rag)
+
+    p = sub.add_parser("users", help="grant or remove roles (the first admin is made here)")
+    users_sub = p.add_subparsers(dest="users_command", required=True)
+    for name, text in (("add", "grant a role"), ("remove", "remove a role")):
+        q = users_sub.add_parser(name, help=text)
+        q.add_argument("email")
+        q.add_argument("--role", required=True, help="viewer, editor, performance_officer or admin")
+        q.add_argument("--scope", help="for editors: theme_board=NAME or lead_partner=NAME")
+        q.add_argument("--actor", default=f"command line ({getpass.getuser()})")
+        q.set_defaults(func=cmd_users)
+    users_sub.add_parser("list", help="list every grant").set_defaults(func=cmd_users)
 
     p = sub.add_parser("template", help="write a returns template for a period")
     p.add_argument("--period", required=True, help='e.g. "2009/10 Q3"')

@@ -13,24 +13,31 @@ from dataclasses import dataclass
 import streamlit as st
 
 from data_loaders.database import data_version, database_url, open_database, read_register
+from data_loaders.users import load_user
+from performance.access import ROLE_LABELS, ROLES, User, local_admin
 from performance.register import Register, framework_names
 
-# Menu entries: (page file, label, icon). One place, so every page shows the same menu.
+# Menu entries: (page file, label, icon, role the page asks for). One place, so every page
+# shows the same menu; a page also checks the role itself (a menu entry hidden is no check).
 MENU = (
-    ("app.py", "Overview", ":material/dashboard:"),
-    ("pages/3_Theme_board.py", "Theme boards", ":material/groups:"),
-    ("pages/4_Indicator.py", "Indicator detail", ":material/show_chart:"),
-    ("pages/1_Register.py", "Indicator register", ":material/list_alt:"),
-    ("pages/2_Returns.py", "Quarterly returns", ":material/upload_file:"),
+    ("app.py", "Overview", ":material/dashboard:", "viewer"),
+    ("pages/3_Theme_board.py", "Theme boards", ":material/groups:", "viewer"),
+    ("pages/4_Indicator.py", "Indicator detail", ":material/show_chart:", "viewer"),
+    ("pages/1_Register.py", "Indicator register", ":material/list_alt:", "viewer"),
+    ("pages/2_Returns.py", "Quarterly returns", ":material/upload_file:", "editor"),
+    ("pages/5_Sign_off.py", "Sign-off", ":material/task_alt:", "performance_officer"),
+    ("pages/6_Audit.py", "Audit trail", ":material/history:", "performance_officer"),
+    ("pages/7_Admin.py", "Administration", ":material/admin_panel_settings:", "admin"),
 )
 
 
 @dataclass
 class PageContext:
-    """What a page needs: the register and the framework the user chose."""
+    """What a page needs: the register, the framework the user chose, and who they are."""
 
     register: Register
     framework: str
+    user: User
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -71,23 +78,62 @@ def load_register() -> Register:
     return _register(url, data_version(_engine(url)))
 
 
-def page_setup(title: str, required_role: str = "viewer") -> PageContext:
-    """Configure the page, check access, draw the menu and return the loaded register.
+def auth_configured() -> bool:
+    """Whether sign-in through an identity provider is set up (an [auth] section in secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: the embedded default
+        return False
 
-    ``required_role`` is checked on the server. On the embedded default, without an identity
-    provider configured, the local user acts as admin (issue 7 adds sign-in and roles).
+
+def current_user() -> User:
+    """Who is using the app: the signed-in person with their roles, or the local admin.
+
+    With sign-in configured, someone not signed in sees only the sign-in button.
+    """
+    if not auth_configured():
+        return local_admin()
+    if not st.user.is_logged_in:
+        st.title("Luton Forum performance dashboard")
+        st.write("Sign in with your organisation's account to continue.")
+        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
+        st.stop()
+    return load_user(engine(), st.user.get("email", ""))
+
+
+def page_setup(title: str, required_role: str = "viewer") -> PageContext:
+    """Configure the page, check who may see it, draw the menu and return the loaded register.
+
+    The first line of every page. ``required_role`` is checked here, on the server: someone
+    without it gets a refusal and nothing of the page (a cold deep link runs a page file
+    without app.py, so the check cannot live anywhere else).
     """
     st.set_page_config(page_title=f"{title} · LSP performance", layout="wide")
-    register = load_register()
+    user = current_user()
     with st.sidebar:
         st.markdown("**Luton Forum · performance**")
-        for path, label, icon in MENU:
-            st.page_link(path, label=label, icon=icon)
+        for path, label, icon, role in MENU:
+            if user.may_open(role):
+                st.page_link(path, label=label, icon=icon)
         st.divider()
+        if user.local:
+            st.warning("**Local use, no sign-in.** You act as administrator on this machine. "
+                       "Configuring sign-in (see the README) turns this off.", icon=":material/key:")
+        else:
+            st.caption(f"Signed in as {user.email} · "
+                       + ", ".join(ROLE_LABELS[r] for r in ROLES if r in user.roles))
+            st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+    if not user.may_open(required_role):
+        st.error(f"**{title}** is for {ROLE_LABELS[required_role].lower()}s. Your account "
+                 f"({user.email}) does not have that role; ask an administrator if you need it.",
+                 icon=":material/block:")
+        st.stop()
+    register = load_register()
+    with st.sidebar:
         framework = _framework_picker(register)
         if not os.environ.get("DATABASE_URL"):
-            st.caption("Embedded database (SQLite), local use only.")
-    return PageContext(register=register, framework=framework)
+            st.caption("Embedded database (SQLite).")
+    return PageContext(register=register, framework=framework, user=user)
 
 
 def _framework_picker(register: Register) -> str:
