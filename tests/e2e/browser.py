@@ -25,14 +25,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(database_url: str, page: str = "app.py"):
+def streamlit_server(database_url: str, page: str = "app.py", extra_args: tuple[str, ...] = (),
+                     port: int | None = None):
     """Start ``streamlit run`` on 127.0.0.1 and yield its base URL once healthy."""
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", page, "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *extra_args],
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,0 +1,95 @@
+"""The real sign-in flow in Chromium against an OpenID Connect provider on localhost.
+
+PyPI's oidc-provider-mock is a real OIDC provider (discovery, authorisation form, tokens);
+the app is ``streamlit run`` with an [auth] section, as a council would configure Entra ID.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from data_loaders import audit, users
+from data_loaders.database import open_database
+from tests.e2e.browser import free_port, streamlit_server, wait_for_app
+from tests.e2e.test_browser import _shot, browser  # noqa: F401  (the shared browser fixture)
+
+ADMIN, VIEWER = "admin@luton.gov.uk", "viewer@luton.gov.uk"
+
+
+@pytest.fixture(scope="module")
+def provider():
+    from oidc_provider_mock import User, run_server_in_thread
+
+    people = [User(sub=email, claims={"email": email, "name": email.split("@")[0].title()})
+              for email in (ADMIN, VIEWER)]
+    with run_server_in_thread(port=free_port(), user_claims=people) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="module")
+def app_with_sign_in(provider, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sign_in")
+    url = f"sqlite:///{folder / 'app.sqlite'}"
+    engine = open_database(url)
+    users.grant(engine, ADMIN, "admin", actor="test set-up")
+    port = free_port()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f"""[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "a-long-random-test-secret"
+client_id = "lsp-dashboard"
+client_secret = "test-client-secret"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+""")
+    with streamlit_server(url, extra_args=("--secrets.files", str(secrets)), port=port) as base:
+        yield base, engine
+
+
+def _sign_in(page, base: str, email: str) -> None:
+    page.goto(base)
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/authorize**", timeout=30_000)  # the provider's own form
+    page.get_by_role("button", name=email).click()
+    page.wait_for_url(f"{base}/**", timeout=30_000)
+    wait_for_app(page)
+    page.get_by_text(f"Signed in as {email}").wait_for(timeout=60_000)
+
+
+def test_admin_signs_in_and_opens_the_admin_page(browser, app_with_sign_in):  # noqa: F811
+    base, engine = app_with_sign_in
+    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    page = context.new_page()
+    _sign_in(page, base, ADMIN)
+    page.get_by_role("link", name="Administration").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Administration").wait_for()
+    _shot(page, "admin_signed_in")
+    context.close()
+    assert (ADMIN, "role_granted") in set(zip(audit.read(engine)["entity_key"], audit.read(engine)["action"],
+                                              strict=True))
+
+
+def test_viewer_deep_link_to_admin_is_refused(browser, app_with_sign_in):  # noqa: F811
+    base, _ = app_with_sign_in
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    _sign_in(page, base, VIEWER)
+    assert page.get_by_role("link", name="Administration").count() == 0
+    page.goto(f"{base}/Admin")
+    wait_for_app(page)
+    page.get_by_text("does not have that role").wait_for()
+    assert page.get_by_role("heading", name="Administration").count() == 0
+    _shot(page, "viewer_refused")
+    context.close()
+
+
+def test_signed_out_visitor_sees_only_sign_in(browser, app_with_sign_in):  # noqa: F811
+    base, _ = app_with_sign_in
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/Register")
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert page.get_by_text("Indicator register").count() == 0
+    context.close()
