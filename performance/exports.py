@@ -16,7 +16,9 @@ The frame contract of :func:`table_workbook`: column names are the client's word
 ``forecast_status`` hold status codes, ``direction`` and ``direction_year`` direction codes; an
 optional ``unit`` column gives each row's unit for the numeric columns in :data:`UNIT_COLUMNS`;
 the columns in :data:`LONG_TEXT_COLUMNS` wrap; a boolean ``is_demo`` column becomes an
-``illustrative`` column holding "demo".
+``illustrative`` column holding "demo". Headings are written in words exactly as the app shows
+them on screen (:func:`performance.tables.column_label`: ``theme_board`` -> "Theme board",
+``illustrative`` -> "Illustrative"); the Summary sheet's own headings are its own.
 
 Safety: every text cell is written as text, never as a formula: a value starting with ``=``,
 ``+``, ``-``, ``@``, tab, CR or NUL gets the string type and ``quotePrefix`` (a leading ``'`` in
@@ -48,7 +50,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from performance import overview, rag
 from performance.periods import parse_period
 from performance.register import Register
-from performance.tables import DIRECTION_COLUMNS, STATUS_COLUMNS, direction_badge
+from performance.tables import DIRECTION_COLUMNS, STATUS_COLUMNS, column_label, direction_badge
 from performance.vocabulary import (
     DEFAULT_SETTINGS,
     STATUS_COLOURS,
@@ -252,7 +254,7 @@ def rag_rules(settings: Mapping[str, str] | None = None) -> list[tuple[str, str]
                                     "indicator removed)"),
         ("Counts", "an indicator in parts counts once, with the worst status of its parts"),
         ("Direction", f"↑ improving, ↓ worsening or → no change (within {threshold}%) since the previous "
-                      "period (direction) and the same period a year earlier (direction_year)"),
+                      "period (Direction) and the same period a year earlier (Direction year)"),
         ("Full rules", "docs/rag-rules.md"),
     ]
 
@@ -417,7 +419,7 @@ def _row_height(lines: int) -> float:
 
 
 def _demo_as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """The ``is_demo`` flags as "demo" or "" (written under the header ``illustrative``)."""
+    """The ``is_demo`` flags as "demo" or "" (written under the header "Illustrative")."""
     if DEMO_COLUMN not in frame.columns:
         return frame
     flags = frame[DEMO_COLUMN].fillna(False).astype(bool).to_numpy()
@@ -440,7 +442,8 @@ def _write_table(w: _Writer, ws, frame: pd.DataFrame, *, units: pd.Series | None
     """
     header_row = len(title_rows) + 1
     columns = [str(c) for c in frame.columns]
-    headers = [ILLUSTRATIVE_COLUMN if c == DEMO_COLUMN else c for c in columns]
+    # Headings in words, as on screen (performance.tables.column_label).
+    headers = [column_label(ILLUSTRATIVE_COLUMN if c == DEMO_COLUMN else c) for c in columns]
     lists = [frame.iloc[:, i].tolist() for i in range(len(columns))]
     unit_list = units.tolist() if units is not None else None
     kinds = [_kind(c, units) for c in columns]
@@ -503,7 +506,7 @@ def _about_rows(title: str, about: Mapping[str, str], rows: int, demo: int | Non
         illustrative = "not recorded in this table"
     elif demo:
         illustrative = (f"YES: {demo} of {rows} rows hold illustrative demo values, marked \"demo\" in the "
-                        "illustrative column. They were made up to show how the dashboard works; nobody "
+                        "Illustrative column. They were made up to show how the dashboard works; nobody "
                         "reported them.")
     else:
         illustrative = "no: every value was reported (none is an illustrative demo value)"
@@ -581,8 +584,8 @@ def table_csv(frame: pd.DataFrame) -> bytes:
     """The table as CSV: UTF-8 with a byte-order mark (Excel then reads it as UTF-8).
 
     Statuses and directions are written as in the workbook ("▲ Amber", "↑ improving"),
-    ``is_demo`` as an ``illustrative`` column; text that a spreadsheet would run as a formula gets
-    a leading ``'``; numbers are left as numbers.
+    ``is_demo`` as an "Illustrative" column, every heading in words as on screen; text that a
+    spreadsheet would run as a formula gets a leading ``'``; numbers are left as numbers.
     """
     display = _demo_as_text(frame)
     units = frame["unit"] if "unit" in frame.columns else None
@@ -595,8 +598,8 @@ def table_csv(frame: pd.DataFrame) -> bytes:
             kind = _kind(str(column), units)
             data[i] = [_csv_value(v, kind) for v in series.tolist()]
     table = pd.DataFrame(data, index=range(len(frame)), columns=range(len(frame.columns)))
-    headers = [ILLUSTRATIVE_COLUMN if c == DEMO_COLUMN else _csv_value(str(c), "plain")
-               for c in frame.columns]
+    headers = [column_label(ILLUSTRATIVE_COLUMN) if c == DEMO_COLUMN
+               else _csv_value(column_label(str(c)), "plain") for c in frame.columns]
     text = table.to_csv(index=False, header=headers, float_format="%.15g", lineterminator="\r\n")
     return text.encode("utf-8-sig")
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from performance.exports import OVERVIEW_COLUMNS
+from performance.exports import OVERVIEW_COLUMNS, REPORT_PACK_COLUMNS
+from performance.tables import column_label
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PERIOD = "2009/10 Q3"
@@ -50,9 +51,10 @@ def test_export_writes_the_overview_table_of_the_period(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     rows = table(out)
     assert result.stdout.strip() == f"wrote {out} ({len(rows)} rows)"
-    assert len(rows) > 20 and {r["period"] for r in rows} == {PERIOD}
-    assert list(rows[0]) == [*(c for c in OVERVIEW_COLUMNS if c != "is_demo"), "illustrative"]
-    assert any(r["illustrative"] == "demo" for r in rows)  # demo values on, and marked
+    assert len(rows) > 20 and {r["Period"] for r in rows} == {PERIOD}
+    assert list(rows[0]) == [column_label(c) for c in OVERVIEW_COLUMNS if c != "is_demo"] + ["Illustrative"]
+    assert "Theme board" in rows[0] and "Forecast year end" in rows[0]
+    assert any(r["Illustrative"] == "demo" for r in rows)  # demo values on, and marked
     info = about(out)
     assert info["Period"] == PERIOD and info["Filters"] == "none"
     assert info["Data"].startswith("sqlite:///") and info["Illustrative values"].startswith("YES")
@@ -68,7 +70,7 @@ def test_export_respects_the_status_filter(cli, tmp_path, statuses, labels):
     result = cli("export", "--period", PERIOD, "--status", statuses, "--out", str(out))
     assert result.returncode == 0, result.stderr
     rows = table(out)
-    assert rows and {r["status"] for r in rows} <= labels
+    assert rows and {r["Status"] for r in rows} <= labels
     assert "status:" in about(out)["Filters"]
 
 
@@ -78,8 +80,8 @@ def test_export_respects_the_theme_board_filter(cli, tmp_path):
                  "--out", str(out))
     assert result.returncode == 0, result.stderr
     rows = table(out)
-    assert rows and {r["theme_board"] for r in rows} == {HWB}
-    assert {r["status"] for r in rows} <= {"■ Red", "● Green"}
+    assert rows and {r[column_label("theme_board")] for r in rows} == {HWB}
+    assert {r[column_label("status")] for r in rows} <= {"■ Red", "● Green"}
     assert about(out)["Filters"] == f"theme board: {HWB}; status: red, green"
 
 
@@ -91,7 +93,8 @@ def test_export_to_csv_writes_csv(cli, tmp_path):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert result.stdout.strip() == f"wrote {out} ({len(rows)} rows)"
-    assert rows and {r["theme_board"] for r in rows} == {CYP}
+    assert rows and {r["Theme board"] for r in rows} == {CYP}
+    assert list(rows[0]) == [column_label(c) for c in OVERVIEW_COLUMNS if c != "is_demo"] + ["Illustrative"]
 
 
 def test_report_pack_writes_summary_boards_and_exceptions(cli, tmp_path):
@@ -101,6 +104,8 @@ def test_report_pack_writes_summary_boards_and_exceptions(cli, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-2:] == ["Exceptions", "About"]
     assert HWB in wb.sheetnames and "Children & Young People's Trust" in wb.sheetnames
+    board_header = [c.value for c in wb[HWB][3]]  # below the title and subtitle
+    assert board_header[:len(REPORT_PACK_COLUMNS)] == [column_label(c) for c in REPORT_PACK_COLUMNS]
     parts = sum(ws.max_row - 3 for ws in wb.worksheets[1:-2])  # title, subtitle, header
     assert result.stdout.strip() == f"wrote {out} ({parts} rows)"
     headline = wb["Summary"]["A3"].value

@@ -109,6 +109,6 @@ def test_export_button_downloads_the_table_shown(server, page, tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
     header = [c.value for c in ws[1]]
-    statuses = {row[header.index("status")] for row in ws.iter_rows(min_row=2, values_only=True)}
+    statuses = {row[header.index("Status")] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert statuses == {"■ Red"}
     assert "About" in wb.sheetnames

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from performance import exports, overview, rag
+from performance.tables import column_label
 from tests.conftest import skip_or_fail
 
 PERIOD = "2009/10 Q3"
@@ -97,12 +98,14 @@ def test_libreoffice_reads_exported_table_values_as_written(soffice, tmp_path):
     source = tmp_path / "table.xlsx"
     source.write_bytes(exports.table_workbook(frame, title=f"Overview {PERIOD}", about=ABOUT))
     sheets = sheets_as_csv(soffice, source, tmp_path / "out")
-    rows = records(first_sheet(sheets, "Overview 2009-10 Q3"), "code")
-    assert [r["commentary"] for r in rows] == ["=1+1", "+44 1582 546000", "@SUM(A1)", "-5 on last quarter"]
-    assert [r["status"] for r in rows] == ["▲ Amber", "● Green", "■ Red", "○ No data"]
-    assert [r["direction"] for r in rows] == ["↓ worsening", "↑ improving", "→ no change", ""]
-    assert [float(r["value"]) for r in rows] == [7.0, 480.0, 1600.0, -3.5]  # numbers, not text
-    assert [r["illustrative"] for r in rows] == ["demo", "", "", ""]
+    table = first_sheet(sheets, "Overview 2009-10 Q3")
+    assert table[0] == [column_label("illustrative" if c == "is_demo" else c) for c in frame.columns]
+    rows = records(table, column_label("code"))
+    assert [r["Commentary"] for r in rows] == ["=1+1", "+44 1582 546000", "@SUM(A1)", "-5 on last quarter"]
+    assert [r["Status"] for r in rows] == ["▲ Amber", "● Green", "■ Red", "○ No data"]
+    assert [r["Direction"] for r in rows] == ["↓ worsening", "↑ improving", "→ no change", ""]
+    assert [float(r["Value"]) for r in rows] == [7.0, 480.0, 1600.0, -3.5]  # numbers, not text
+    assert [r["Illustrative"] for r in rows] == ["demo", "", "", ""]
     if "About" in sheets:
         about = {r[0]: r[1] for r in sheets["About"] if len(r) > 1 and r[0]}
         assert about["Filters"] == ABOUT["Filters"] and about["Period"] == PERIOD
@@ -124,10 +127,14 @@ def test_libreoffice_opens_every_sheet_of_the_report_pack(soffice, tmp_path, lut
         return  # an old LibreOffice: only the Summary could be checked
     boards = counts["theme_board"].tolist()[1:]
     assert set(sheets) == {"Summary", "Exceptions", "About", *(exports.sheet_name(b) for b in boards)}
-    listed = {r["code"]: r for r in records(sheets["Exceptions"], "theme_board")}
-    assert listed[code]["commentary"] == "=1+1"  # text, not the formula's result 2
-    assert listed[code]["action"] == "-5 on last quarter; @SUM(A1)"
-    assert listed[code]["status"] == "■ Red"
+    exceptions = records(sheets["Exceptions"], column_label("theme_board"))
+    assert list(exceptions[0]) == [column_label(c) for c in (*exports.EXCEPTION_COLUMNS, "illustrative")]
+    listed = {r["Code"]: r for r in exceptions}
+    assert listed[code]["Commentary"] == "=1+1"  # text, not the formula's result 2
+    assert listed[code]["Action"] == "-5 on last quarter; @SUM(A1)"
+    assert listed[code]["Status"] == "■ Red"
+    board = records(sheets[exports.sheet_name(boards[0])], column_label("code"))
+    assert board and list(board[0])[:3] == ["Code", "Part", "Title"]
 
 
 def test_libreoffice_prints_the_report_pack_and_page_one_renders(soffice, tmp_path, luton):

@@ -11,6 +11,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from performance import exports, overview, rag
+from performance.tables import column_label
 from performance.vocabulary import DIRECTION_SYMBOLS, STATUS_COLOURS, STATUSES, UNITS, status_badge
 
 PERIOD = "2009/10 Q3"
@@ -42,9 +43,10 @@ def workbook(frame: pd.DataFrame, **kwargs) -> openpyxl.Workbook:
     return reopen(exports.table_workbook(frame, title=f"Overview {PERIOD}", about=ABOUT, **kwargs))
 
 
-def column_cells(ws, header: str, header_row: int = 1) -> list:
+def column_cells(ws, name: str, header_row: int = 1) -> list:
+    """The cells below the heading of column ``name``, found by its heading as on screen."""
     headers = [c.value for c in ws[header_row]]
-    col = headers.index(header) + 1
+    col = headers.index(column_label(name)) + 1
     return [ws.cell(row=r, column=col) for r in range(header_row + 1, ws.max_row + 1)]
 
 
@@ -125,7 +127,9 @@ def test_table_workbook_without_unit_column_writes_plain_numbers():
 def test_table_workbook_header_is_styled_frozen_filtered_and_columns_sized():
     frame = table(code=["NI 117", "NI 123", "NI 039"])
     ws = workbook(frame).worksheets[0]
-    assert [c.value for c in ws[1]] == [*frame.columns[:-1], "illustrative"]
+    assert [c.value for c in ws[1]] == [*map(column_label, frame.columns[:-1]), "Illustrative"]
+    assert [c.value for c in ws[1]] == ["Code", "Part", "Title", "Value", "Unit", "Target", "Status",
+                                        "Direction", "Commentary", "Illustrative"]
     assert all(c.font.bold and c.fill.fill_type == "solid" for c in ws[1])
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:{get_column_letter(len(frame.columns))}4"
@@ -142,7 +146,7 @@ def test_table_workbook_writes_exactly_the_rows_and_columns_in_order():
                   unit=["rate_per_100000", "percent", "count"])
     ws = workbook(frame[["value", "code", "unit"]]).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows == [("value", "code", "unit"), (1600, "NI 039", "rate_per_100000"),
+    assert rows == [("Value", "Code", "Unit"), (1600, "NI 039", "rate_per_100000"),
                     (6.5, "NI 117", "percent"), (480, "NI 123", "count")]
 
 
@@ -252,7 +256,7 @@ def test_table_workbook_reports_progress_every_few_hundred_rows():
 def test_table_workbook_empty_table_writes_header_and_about():
     wb = workbook(table().iloc[0:0])
     ws = wb.worksheets[0]
-    assert ws.max_row == 1 and ws["A1"].value == "code"
+    assert ws.max_row == 1 and ws["A1"].value == column_label("code") == "Code"
     assert about_values(wb)["Rows"] == "0"
 
 
@@ -269,24 +273,37 @@ def test_table_csv_is_utf8_with_bom_header_and_rows():
     data = exports.table_csv(frame)
     assert data.startswith(b"\xef\xbb\xbf")
     back = read_csv(data)
-    assert list(back.columns) == [*frame.columns[:-1], "illustrative"]
-    assert back["code"].tolist() == ["NI 117", "NI 123"]
-    assert back["value"].tolist() == ["6.5", "480"]
-    assert back["status"].tolist() == ["▲ Amber", "● Green"]
-    assert back["direction"].tolist() == ["↓ worsening"] * 2
-    assert back["illustrative"].tolist() == ["demo", ""]
+    assert list(back.columns) == [*map(column_label, frame.columns[:-1]), "Illustrative"]
+    assert back["Code"].tolist() == ["NI 117", "NI 123"]
+    assert back["Value"].tolist() == ["6.5", "480"]
+    assert back["Status"].tolist() == ["▲ Amber", "● Green"]
+    assert back["Direction"].tolist() == ["↓ worsening"] * 2
+    assert back["Illustrative"].tolist() == ["demo", ""]
+
+
+def test_table_csv_headings_are_the_screens_words():
+    frame = table(theme_board=[HWB], forecast_year_end=[6.0], forecast_status=["green"])
+    header = exports.table_csv(frame).decode("utf-8-sig").split("\r\n")[0]
+    assert header.split(",") == [column_label("illustrative" if c == "is_demo" else c) for c in frame.columns]
+    assert {"Theme board", "Forecast year end", "Forecast status"} <= set(header.split(","))
+
+
+@pytest.mark.parametrize("name", ["=1+1", "@SUM(A1)", "-x"])
+def test_table_csv_formula_like_heading_is_neutralised(name):
+    back = read_csv(exports.table_csv(table(**{name: ["x"]})))
+    assert back.columns[-1] == "'" + column_label(name)
 
 
 @pytest.mark.parametrize("text", [*INJECTIONS, "\r=cmd"])
 def test_table_csv_neutralises_formula_like_text_but_not_numbers(text):
     back = read_csv(exports.table_csv(table(commentary=[text], value=[-3.5])))
-    assert back["commentary"][0] == "'" + text
-    assert back["value"][0] == "-3.5"
+    assert back["Commentary"][0] == "'" + text
+    assert back["Value"][0] == "-3.5"
 
 
 def test_table_csv_keeps_plain_text_as_is():
     back = read_csv(exports.table_csv(table(commentary=['He said "on track", 5% up'])))
-    assert back["commentary"][0] == 'He said "on track", 5% up'
+    assert back["Commentary"][0] == 'He said "on track", 5% up'
 
 
 # --- sheet names ---------------------------------------------------------------------------------
@@ -394,6 +411,7 @@ def test_report_pack_summary_counts_equal_rag_counts(pack_register, pack_rated):
     got = summary_table(wb["Summary"])
     pd.testing.assert_frame_equal(got, counts[got.columns.tolist()], check_dtype=False)
     headline = [r[0] for r in wb["Summary"].iter_rows(values_only=True)]
+    assert exports.SUMMARY_HEADER == "theme board" and "theme board" in headline  # its own headings
     assert overview.counts_sentence(counts) in headline
     assert counts.loc[0, "red"] == 1 and counts.loc[0, "red_change"] == 1  # NI 123 went red
 
@@ -404,11 +422,12 @@ def test_report_pack_board_sheet_lists_its_parts_with_statuses(pack_register, pa
     assert ws["A1"].value == f"{HWB}: {PERIOD}"
     assert ws.freeze_panes == "A4" and ws.auto_filter.ref.startswith("A3:")
     rows = table_rows(ws)
-    assert list(rows.columns) == [*exports.REPORT_PACK_COLUMNS, "illustrative"]
-    assert rows["code"].tolist() == ["NI 123", "NI 039"]
-    assert rows["status"].tolist() == ["■ Red", "● Green"]
-    assert rows["illustrative"].fillna("").tolist() == ["demo", ""]
-    assert rows["reason"][0].startswith("Red: 600 year to date")
+    assert list(rows.columns) == [*map(column_label, exports.REPORT_PACK_COLUMNS), "Illustrative"]
+    assert rows[column_label("code")].tolist() == ["NI 123", "NI 039"]
+    assert rows[column_label("status")].tolist() == ["■ Red", "● Green"]
+    assert rows["Illustrative"].fillna("").tolist() == ["demo", ""]
+    assert rows[column_label("reason")][0].startswith("Red: 600 year to date")
+    assert ws["D3"].value == "Value" and ws["H3"].value == "Direction year"
     value = column_cells(ws, "value", header_row=3)[0]
     assert value.number_format == exports.UNIT_FORMATS["count"]
     assert column_cells(ws, "status", header_row=3)[0].fill.fgColor.rgb.endswith(STATUS_COLOURS["red"][1:])
@@ -418,10 +437,12 @@ def test_report_pack_exceptions_list_reds_and_worsening_ambers_with_commentary(p
     wb = pack(pack_register, pack_rated)
     ws = wb["Exceptions"]
     rows = table_rows(ws)
+    assert list(rows.columns) == [*map(column_label, exports.EXCEPTION_COLUMNS), "Illustrative"]
+    assert rows.columns[0] == "Theme board" and rows.columns[4] == "Listed for"
     expected = overview.exceptions(pack_rated, PERIOD)
-    assert rows["code"].tolist() == expected["code"].tolist() == ["NI 123", "NI 117"]
-    assert rows["listed_for"].tolist() == expected["listed_for"].tolist()
-    assert "Amber and worsening" in rows["listed_for"][1]
+    assert rows[column_label("code")].tolist() == expected["code"].tolist() == ["NI 123", "NI 117"]
+    assert rows[column_label("listed_for")].tolist() == expected["listed_for"].tolist()
+    assert "Amber and worsening" in rows[column_label("listed_for")][1]
     commentary = column_cells(ws, "commentary", header_row=3)[1]
     assert commentary.value == "=1+1" and commentary.data_type == "s"  # text, never a formula
     assert column_cells(ws, "action", header_row=3)[1].value == "-5 on last quarter: @SUM(A1)"
