@@ -66,7 +66,7 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
                            timeout=timeout_ms)
 
 
-def wait_for_tables(page, timeout_ms: int = 30_000) -> None:
+def wait_for_tables(page, timeout_ms: int = 60_000) -> None:
     """Dataframes draw into a canvas after the script finishes: wait until each has one."""
     page.wait_for_function(
         """() => { const frames = document.querySelectorAll('[data-testid="stDataFrame"]');
