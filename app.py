@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from data_loaders.database import count_pending
+from data_loaders.database import count_pending, database_description
 from performance import rag
-from performance.exports import overview_table
+from performance.exports import overview_table, report_pack
 from performance.figures import status_matrix_figure
 from performance.overview import (
     apply_filters,
@@ -20,7 +20,7 @@ from performance.overview import (
 from performance.vocabulary import METRIC_DELTA_COLOURS, STATUS_LABELS, STATUSES, status_badge
 from ui.filters import filter_widgets, url_select
 from ui.page import demo_banner, engine, load_rated, page_setup
-from ui.tables import show_table
+from ui.tables import XLSX, show_table
 
 ctx = page_setup("Overview")
 st.title("Performance overview")
@@ -65,6 +65,22 @@ table = overview_table(rows, period)
 demo_banner(table)
 show_table(table, key="parts", title=f"Indicators {period}",
            about={"Period": period, "Filters": filters.describe()})
+
+if ctx.user.can("sign_off"):
+    st.subheader("Quarterly report pack")
+    st.caption("The workbook the sub-group circulates: summary with change since last quarter, one "
+               "sheet per theme board, and the exceptions with commentary and action.")
+    if st.button(f"Build the report pack for {period}", icon=":material/summarize:", key="build_pack"):
+        bar = st.progress(0.0, text="Building the report pack…")
+        st.session_state["report_pack"] = (period, report_pack(
+            ctx.register, rated, period, framework=ctx.framework,
+            about={"Data": database_description(), "Built by": ctx.user.email},
+            progress=lambda done, total: bar.progress(done / max(total, 1), text=f"Rows {done}/{total}")))
+    built = st.session_state.get("report_pack")
+    if built and built[0] == period:
+        st.download_button(f"Download the report pack {period}", built[1],
+                           file_name=f"report pack {period.replace('/', '-')}.xlsx", mime=XLSX,
+                           icon=":material/download:", key="download_pack")
 
 st.subheader("Three years at a glance")
 st.caption(" · ".join(status_badge(s) for s in STATUSES) + ". Hover over a cell for the reason.")

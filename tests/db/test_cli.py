@@ -60,3 +60,25 @@ def test_import_returns_bad_file_exits_2_with_the_problems(cli, tmp_path):
 def test_template_wrong_period_exits_2(cli, tmp_path):
     result = cli("template", "--period", "Q3 2009", "--out", str(tmp_path / "x.xlsx"))
     assert result.returncode == 2 and "not a period" in result.stderr
+
+
+def test_rag_prints_csv_of_every_part_with_reasons(cli):
+    import csv
+
+    result = cli("rag", "--period", "2009/10")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["code", "part", "period", "value", "target", "status", "direction",
+                             "direction_year", "reason"]
+    neet = next(r for r in rows if r["code"] == "NI 117")
+    # 001_7c62a6d3c6b93d0e.txt line 576: 6.55% (unconfirmed) against 6.5% was reported green
+    assert (neet["value"], neet["target"], neet["status"]) == ("6.55", "6.5", "green")
+    assert neet["reason"].startswith("Green: 6.55%")
+    assert {r["status"] for r in rows} <= {"green", "amber", "red", "no_data", "not_due", "no_target"}
+
+
+def test_rag_theme_board_filter_and_bad_input(cli):
+    result = cli("rag", "--period", "2009/10 Q3", "--theme-board", "Health and Well-Being Board")
+    assert result.returncode == 0 and "NI 117" not in result.stdout and "NI 123" in result.stdout
+    assert cli("rag", "--period", "2009/10 Q3", "--theme-board", "Nope").returncode == 2
+    assert cli("rag", "--period", "Q3").returncode == 2

@@ -204,3 +204,18 @@ def test_indicator_page_shows_targets_versions_and_reasons(app):
     assert {"original", "refreshed"} <= set(targets["Version"])
     statuses = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
     assert statuses["Reason"].str.len().gt(0).all()
+
+
+def test_overview_builds_the_report_pack_for_the_period(app):
+    import io
+
+    import openpyxl
+
+    at = app("app.py", {"period": "2009/10 Q3"})
+    at.button(key="build_pack").click().run()
+    assert not at.exception, at.exception
+    period, data = at.session_state["report_pack"]
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert period == "2009/10 Q3"
+    assert wb.sheetnames[0] == "Summary" and "Exceptions" in wb.sheetnames
+    assert any("Health" in name for name in wb.sheetnames)
