@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 from data_loaders import schema as s
 
 ACTIONS = ("return_submitted", "return_corrected", "return_approved", "return_sent_back",
-           "tolerance_changed", "setting_changed", "role_granted", "role_removed")
+           "commentary_edited", "tolerance_changed", "setting_changed", "role_granted",
+           "role_removed")
 
 
 def _text(value) -> str:

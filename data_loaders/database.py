@@ -559,8 +559,44 @@ def set_tolerance(engine: Engine, framework: str, code: str, part: str, toleranc
                      key=f"{code} {part}".strip(), before=before, after=tolerance_pct, reason=reason)
 
 
-def return_history(engine: Engine, framework: str, code: str) -> pd.DataFrame:
-    """Every version of every value of one indicator: value, who, when, file, commentary."""
+def edit_commentary(engine: Engine, framework: str, code: str, part: str, period: str, *,
+                    commentary: str, action: str, actor: str) -> int:
+    """A performance officer's edit of the commentary and action of the current value.
+
+    Stored as a new version with the same value (the officer's words never replace the
+    officer's who submitted it), and audited. Returns the new version number.
+    """
+    with engine.begin() as conn:
+        part_id = part_ids(conn)[(framework, code, part)]
+        own = _own_areas(conn)[framework]
+        area_id = conn.execute(select(s.areas.c.id).where(s.areas.c.name == own)).scalar_one()
+        current = conn.execute(
+            select(s.returns).where(s.returns.c.part_id == part_id, s.returns.c.area_id == area_id,
+                                    s.returns.c.period == period, s.returns.c.is_demo.is_(False))
+            .order_by(s.returns.c.version.desc()).limit(1)).first()
+        if current is None:
+            raise ValueError(f"{code} has no submitted value for {period} to comment on")
+        latest = conn.execute(select(func.max(s.returns.c.version)).where(
+            s.returns.c.part_id == part_id, s.returns.c.area_id == area_id,
+            s.returns.c.period == period)).scalar_one()
+        values = {c: getattr(current, c) for c in (
+            "part_id", "area_id", "period", "value", "forecast_year_end", "provisional", "source",
+            "is_demo", "state", "load_id", "reviewed_by", "reviewed_at", "review_reason")}
+        conn.execute(insert(s.returns).values(**values, version=latest + 1, commentary=commentary,
+                                              action=action, submitted_by=actor, submitted_at=_now()))
+        audit.record(conn, actor=actor, action="commentary_edited", entity="return",
+                     key=f"{code} {part} {period}".replace("  ", " "),
+                     before={"commentary": current.commentary, "action": current.action},
+                     after={"commentary": commentary, "action": action})
+    return latest + 1
+
+
+def return_history(engine: Engine, framework: str, code: str, include_pending: bool = True
+                   ) -> pd.DataFrame:
+    """Every version of every value of one indicator: value, who, when, file, commentary.
+
+    ``include_pending=False`` (for viewers) keeps published values only.
+    """
     fw, ind, part, r = s.frameworks, s.indicators, s.indicator_parts, s.returns
     query = (select(part.c.part, s.areas.c.name.label("area"), r.c.period, r.c.version, r.c.value,
                     r.c.provisional, r.c.state, r.c.submitted_by, r.c.submitted_at,
@@ -569,7 +605,8 @@ def return_history(engine: Engine, framework: str, code: str) -> pd.DataFrame:
              .select_from(r.join(part, r.c.part_id == part.c.id).join(ind)
                           .join(fw, ind.c.framework_id == fw.c.id).join(s.areas)
                           .outerjoin(s.loads, r.c.load_id == s.loads.c.id))
-             .where(fw.c.name == framework, ind.c.code == code)
+             .where(fw.c.name == framework, ind.c.code == code,
+                    *(() if include_pending else (r.c.state == "published",)))
              .order_by(part.c.part, s.areas.c.name, r.c.period, r.c.version))
     with engine.connect() as conn:
         return pd.read_sql(query, conn)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from data_loaders.database import return_history
+from data_loaders.database import edit_commentary, return_history
 from performance import rag
 from performance.figures import trajectory_figure
 from performance.register import indicator_parts, target_history
+from performance.returns import commentable_values
 from performance.tables import direction_badge
 from ui.filters import url_select
 from ui.page import demo_banner, engine, load_rated, page_setup
@@ -56,6 +57,24 @@ show_table(statuses[["part", "period", "value", "unit", "target", "original_targ
            key="statuses", title=f"{code} statuses")
 
 st.subheader("Every return, with its versions")
-history = return_history(engine(), ctx.framework, code)
+history = return_history(engine(), ctx.framework, code, include_pending=ctx.user.can("see_pending"))
 demo_banner(history)
 show_table(history, key="history", title=f"{code} returns")
+st.caption("State: published values are on every page; submitted ones wait for sign-off; "
+           "returned ones were sent back with the reason shown.")
+
+if ctx.user.can("sign_off"):
+    st.subheader("Edit the commentary of a value")
+    values = commentable_values(history, rows["own_area"].iloc[0])
+    if not values:
+        st.caption("No submitted value yet.")
+    else:
+        latest = values[st.selectbox("Value", list(values), key="edit_value")]
+        with st.form("edit_commentary"):
+            commentary = st.text_area("Commentary", value=latest["commentary"], key="edit_commentary")
+            action = st.text_area("Action", value=latest["action"], key="edit_action")
+            if st.form_submit_button("Save as a new version"):
+                version = edit_commentary(engine(), ctx.framework, code, latest["part"],
+                                          latest["period"], commentary=commentary, action=action,
+                                          actor=ctx.user.email)
+                st.success(f"Saved as version {version}; the earlier words stay in the history.")

@@ -273,3 +273,10 @@ def preview_table(previewed: pd.DataFrame) -> pd.DataFrame:
         "reason": previewed["reason"], "commentary": previewed["commentary"],
         "action": previewed["action"],
     })
+
+
+def commentable_values(history: pd.DataFrame, own_area: str) -> dict[str, dict]:
+    """The latest submitted version of each own-area value, by label ("male 2009/10 Q3")."""
+    real = history[~history["is_demo"].astype(bool) & (history["area"] == own_area)]
+    latest = real.sort_values("version").drop_duplicates(["part", "period"], keep="last")
+    return {f"{r['part']} {r['period']}".strip(): r for r in latest.to_dict("records")}

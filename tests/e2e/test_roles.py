@@ -138,3 +138,34 @@ def test_sign_off_flow_submit_approve_and_audit(signed_in, database):
     shown = next(d for d in page.dataframe if "Action" in d.value.columns).value
     assert "return_approved" in set(shown["Action"])
     assert not any(b.label in ("Delete", "Edit") for b in page.button)  # the trail cannot be changed
+
+
+def test_officer_edits_commentary_as_a_new_version_viewer_sees_published_only(signed_in, database):
+    import pandas as pd
+
+    from data_loaders.database import return_history, store_returns
+
+    _, engine = database
+    rows = pd.DataFrame([{"framework": "Luton LAA 2008-11", "code": "NI 124", "part": "",
+                          "period": "2009/10 Q2",
+                          "value": 67.0, "comparator": "", "comparator_value": float("nan"),
+                          "forecast_year_end": float("nan"), "provisional": False,
+                          "commentary": "On track", "action": ""}])
+    store_returns(engine, rows, file_name="q2.xlsx", checksum="q2", submitted_by=PEOPLE["editor"])
+    store_returns(engine, rows.assign(value=68.0, period="2009/10 Q3"), file_name="q3.xlsx",
+                  checksum="q3", submitted_by=PEOPLE["editor"], state="submitted")
+    officer = signed_in("performance_officer", "pages/4_Indicator.py", {"code": "NI 124"})
+    assert not officer.exception, officer.exception
+    officer.selectbox(key="edit_value").select("2009/10 Q2").run()
+    officer.text_area(key="edit_commentary").input("Steady; new care plans from October")
+    next(b for b in officer.button if b.label == "Save as a new version").click().run()
+    assert any("Saved as version" in s.value for s in officer.success)
+    history = return_history(engine, "Luton LAA 2008-11", "NI 124")
+    q2 = history[~history["is_demo"].astype(bool) & (history["period"] == "2009/10 Q2")]
+    assert q2["commentary"].tolist()[-2:] == ["On track", "Steady; new care plans from October"]
+    assert set(q2["value"]) == {67.0}  # the value itself is unchanged
+    assert "commentary_edited" in set(audit.read(engine)["action"])
+    viewer = signed_in("viewer", "pages/4_Indicator.py", {"code": "NI 124"})
+    shown = next(d for d in viewer.dataframe if "State" in d.value.columns).value
+    assert set(shown["State"]) == {"published"} and "2009/10 Q3" not in set(
+        shown[shown["Illustrative"] == ""]["Period"])
