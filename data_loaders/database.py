@@ -389,10 +389,10 @@ def current_versions(engine: Engine, rows: pd.DataFrame) -> dict[tuple, int]:
         return _current_versions(conn, rows)
 
 
-def _current_versions(conn: Connection, rows: pd.DataFrame) -> dict[tuple, int]:
-    own = _own_areas(conn)
-    keys = [(r["framework"], r["code"], r["part"], r["area"], r["period"])
-            for r in _value_rows(rows, own)]
+def _current_versions(conn: Connection, rows: pd.DataFrame, flat: list[dict] | None = None
+                      ) -> dict[tuple, int]:
+    flat = _value_rows(rows, _own_areas(conn)) if flat is None else flat
+    keys = [(r["framework"], r["code"], r["part"], r["area"], r["period"]) for r in flat]
     if not keys:
         return {}
     ids = part_ids(conn)
@@ -434,7 +434,7 @@ def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksu
             flat = _value_rows(rows, own)
             ids = part_ids(conn)
             areas = _area_ids(conn, {r["area"] for r in flat})
-            now = current = _current_versions(conn, rows)
+            now = current = _current_versions(conn, rows, flat)
             if expected_versions is not None:
                 changed = [f"{k[1]}{' ' + k[2] if k[2] else ''} {k[3]} {k[4]}"
                            for k, version in current.items() if expected_versions.get(k, 0) != version]

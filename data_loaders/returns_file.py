@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from data_loaders.excel import MAX_ROWS, WorkbookRefused, open_workbook, read_sheet
@@ -144,30 +144,43 @@ def read_returns_file(source: bytes | str | Path, name: str | None = None,
     if f"xl/worksheets/sheet{sheet_index}.xml" in _merged_sheets(data):
         raise WorkbookRefused([CellError(rt.SHEET, None, None,
                                          "has merged cells; unmerge them so each row stands alone")])
-    errors = _formulas_without_values(data, sheet)
+    errors = _formulas_without_values(data, sheet, sheet_index)
     if errors:
         raise WorkbookRefused(errors)
     return sheet.rows
 
 
-def _formulas_without_values(data: bytes, sheet) -> list[CellError]:
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_VALUE = re.compile(rb"<(?:\w+:)?v\b")
+
+
+def _formulas_without_values(data: bytes, sheet, sheet_index: int) -> list[CellError]:
     """A formula whose result was never calculated (saved by a program that does not compute)
-    reads as empty with cached values; report it rather than import a blank."""
+    reads as empty with cached values; report it rather than import a blank.
+
+    Read from the sheet's XML directly: a second parse of the whole sheet by openpyxl would
+    double the time of a large import, and most files have no formula at all.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        name = f"xl/worksheets/sheet{sheet_index}.xml"
+        xml = zf.read(name) if name in zf.namelist() else b""
+    if not _FORMULA.search(xml):
+        return []
     errors: list[CellError] = []
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        ws = wb[rt.SHEET]
-        cached = dict(sheet.rows)
-        for number, cells in enumerate(ws.iter_rows(min_row=2, values_only=True,
-                                                    max_col=len(sheet.header)), start=2):
-            for column, cell in zip(sheet.header, cells, strict=False):
-                if isinstance(cell, str) and cell.startswith("=") and number in cached \
-                        and cached[number].get(column) is None:
-                    errors.append(CellError(rt.SHEET, number, column,
-                                            f"holds the formula {cell} with no calculated value; "
-                                            "type the value instead"))
-    finally:
-        wb.close()
+    for attributes, body in _CELL.findall(xml):
+        if body and _FORMULA.search(body) and not _VALUE.search(body):
+            ref = _REF.search(attributes)
+            if ref is None:
+                continue
+            column_index = column_index_from_string(ref.group(1).decode()) - 1
+            column = sheet.header[column_index] if column_index < len(sheet.header) else ref.group(1).decode()
+            formula = re.search(rb"<(?:\w+:)?f\b[^>]*>(.*?)</", body, re.DOTALL)
+            text = "=" + formula.group(1).decode(errors="replace") if formula else "a formula"
+            errors.append(CellError(rt.SHEET, int(ref.group(2)), column,
+                                    f"holds the formula {text} with no calculated value; "
+                                    "type the value instead"))
     return errors
 
 

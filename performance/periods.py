@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2})\s*$")
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2})(?:\s+Q([1-4]))?\s*$", re.IGNORECASE)
@@ -89,9 +89,9 @@ def parse_year(text: object) -> int:
     return start
 
 
-def parse_period(text: object) -> Period:
-    """Read ``"2009/10 Q3"`` or ``"2009/10"``; anything else raises :class:`PeriodError`."""
-    match = _PERIOD_RE.match(str(text))
+@lru_cache(maxsize=4096)  # a returns file repeats a handful of periods thousands of times
+def _parse_period_text(text: str) -> Period:
+    match = _PERIOD_RE.match(text)
     if not match:
         raise PeriodError(
             f"'{text}' is not a period; write a quarter like 2009/10 Q3 or a year like 2009/10"
@@ -99,6 +99,11 @@ def parse_period(text: object) -> Period:
     year = parse_year(f"{match.group(1)}/{match.group(2)}")
     quarter = int(match.group(3)) if match.group(3) else None
     return Period(year, quarter)
+
+
+def parse_period(text: object) -> Period:
+    """Read ``"2009/10 Q3"`` or ``"2009/10"``; anything else raises :class:`PeriodError`."""
+    return _parse_period_text(str(text))
 
 
 def quarters(first_year: int, last_year: int) -> list[Period]:
