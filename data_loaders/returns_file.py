@@ -153,7 +153,7 @@ def read_returns_file(source: bytes | str | Path, name: str | None = None,
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_VALUE = re.compile(rb"<(?:\w+:)?v\b")
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>/]*>[^<]+<")  # a cached value with content, not <v />
 
 
 def _formulas_without_values(data: bytes, sheet, sheet_index: int) -> list[CellError]:
