@@ -5,6 +5,7 @@ import streamlit as st
 from performance.register import (
     filter_indicators,
     indicator_parts,
+    indicator_summary,
     lead_partner_options,
     register_table,
     stated_values,
@@ -41,13 +42,7 @@ if code and code in set(table["code"]):
     detail = indicator_parts(ctx.register, ctx.framework, code)
     first = detail.iloc[0]
     st.subheader(f"{code} · {first['title']}")
-    st.markdown(
-        f"**Theme board:** {first['theme_board']} · **Kind:** {first['kind']} · "
-        f"**Lead partner:** {first['lead_partner'] or 'not named'} · "
-        f"**Reward eligible:** {'yes' if first['reward_eligible'] else 'no'} · "
-        f"**Status:** {first['status']}"
-    )
-    st.markdown(f"**Partners:** {first['partners'] or '—'}")
+    st.markdown(indicator_summary(first))
     show_table(detail[["part", "unit", "polarity", "measure", "frequency", "baseline",
                        "baseline_period", "baseline_text", "comparator", "notes", "source"]],
                key="register_definition", title=f"{code} definition")

@@ -5,7 +5,7 @@ import streamlit as st
 from data_loaders.database import edit_commentary, return_history
 from performance import rag
 from performance.figures import trajectory_figure
-from performance.register import indicator_parts, target_history
+from performance.register import indicator_parts, indicator_summary, target_history
 from performance.returns import commentable_values
 from performance.tables import direction_badge
 from ui.filters import url_select
@@ -16,17 +16,12 @@ ctx = page_setup("Indicator detail")
 rated = load_rated()
 rated = rated[rated["framework"] == ctx.framework]
 codes = list(dict.fromkeys(rated["code"]))
-titles = dict(zip(rated["code"], rated["title"], strict=False))
 code = url_select("Indicator", codes, "code", default=codes[0])
 parts = indicator_parts(ctx.register, ctx.framework, code)
 first = parts.iloc[0]
 
 st.title(f"{code} · {first['title']}")
-st.markdown(
-    f"**Theme board:** {first['theme_board']} · **Kind:** {first['kind']} · "
-    f"**Lead partner:** {first['lead_partner'] or 'not named'} · "
-    f"**Reward eligible:** {'yes' if first['reward_eligible'] else 'no'} · **Status:** {first['status']}")
-st.markdown(f"**Partners:** {first['partners'] or '—'}")
+st.markdown(indicator_summary(first))
 show_table(parts[["part", "unit", "polarity", "measure", "frequency", "baseline", "baseline_period",
                   "baseline_text", "comparator", "notes", "source"]],
            key="definition", title=f"{code} definition")

@@ -12,6 +12,7 @@ exports consume it. Conventions, so that every consumer can rely on them:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -161,3 +162,12 @@ def board_details(register: Register, framework: str, board: str) -> dict:
     if match.empty:
         return {"chair": "", "theme": ""}
     return {"chair": match.iloc[0]["chair"], "theme": match.iloc[0]["theme"]}
+
+
+def indicator_summary(part: Mapping) -> str:
+    """One line about an indicator, in Markdown: board, kind, lead partner, reward, status,
+    then its partners."""
+    return (f"**Theme board:** {part['theme_board']} · **Kind:** {part['kind']} · "
+            f"**Lead partner:** {part['lead_partner'] or 'not named'} · "
+            f"**Reward eligible:** {'yes' if part['reward_eligible'] else 'no'} · "
+            f"**Status:** {part['status']}\n\n**Partners:** {part['partners'] or '—'}")
