@@ -1,0 +1,54 @@
+"""The benchmark command runs in quick mode, prints its table and writes the results file.
+
+No timings are asserted: they depend on the machine. Quick mode uses small sizes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.__main__ import main
+from bench.registry import registry
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COLUMNS = ("measurement", "subject median s", "min s", "max s", "floor median s", "ratio", "target",
+           "met?")
+
+
+def test_bench_quick_prints_the_table_and_writes_the_results(tmp_path):
+    out = tmp_path / "results.md"
+    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    header = next(line for line in done.stdout.splitlines() if line.startswith("measurement"))
+    assert all(column in header for column in COLUMNS)
+    for name in ("rag_1m_arrays", "rag_1m_rate", "import_10k_sqlite", "import_10k_postgresql"):
+        assert any(line.startswith(name) for line in done.stdout.splitlines()), name
+    text = out.read_text()
+    assert text.startswith("# Benchmark results")
+    assert "## Machine" in text and "- CPU: " in text and "- pandas: " in text
+    assert "| " + " | ".join(COLUMNS) + " |" in text
+    assert "| import_10k_sqlite | " in text
+
+
+def test_bench_only_runs_the_measurements_named(tmp_path, capsys):
+    out = tmp_path / "nested" / "results.md"
+    assert main(["--quick", "--repeat", "1", "--only", "rag_1m_arr", "--out", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "rag_1m_arrays" in table and "rag_1m_rate" not in table
+    text = out.read_text()
+    assert "| rag_1m_arrays | " in text and "rag_1m_rate" not in text
+    assert "n/a (quick)" in text  # quick sizes are not judged against the targets
+
+
+def test_bench_unknown_measurement_is_refused(tmp_path, capsys):
+    assert main(["--quick", "--only", "no_such_thing", "--out", str(tmp_path / "r.md")]) == 2
+    assert "no measurement named no_such_thing" in capsys.readouterr().err
+    assert not (tmp_path / "r.md").exists()
+
+
+def test_every_measurement_has_a_description_and_a_target():
+    for m in registry().values():
+        assert m.description and m.target.describe() != "-", m.name
