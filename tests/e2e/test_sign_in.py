@@ -10,8 +10,9 @@ import pytest
 
 from data_loaders import audit, users
 from data_loaders.database import open_database
-from tests.e2e.browser import free_port, streamlit_server, wait_for_app
-from tests.e2e.test_browser import _shot, browser  # noqa: F401  (the shared browser fixture)
+from tests.conftest import skip_or_fail
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server, wait_for_app
+from tests.e2e.test_browser import _shot
 
 ADMIN, VIEWER = "admin@luton.gov.uk", "viewer@luton.gov.uk"
 
@@ -45,6 +46,21 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
         yield base, engine
 
 
+@pytest.fixture(scope="module")
+def browser(app_with_sign_in):
+    """Chromium for this module, started after the provider and closed before it: the
+    provider's server waits for open keep-alive connections when it stops."""
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 def _sign_in(page, base: str, email: str) -> None:
     page.goto(base)
     wait_for_app(page)
@@ -56,7 +72,7 @@ def _sign_in(page, base: str, email: str) -> None:
     page.get_by_text(f"Signed in as {email}").wait_for(timeout=60_000)
 
 
-def test_admin_signs_in_and_opens_the_admin_page(browser, app_with_sign_in):  # noqa: F811
+def test_admin_signs_in_and_opens_the_admin_page(browser, app_with_sign_in):
     base, engine = app_with_sign_in
     context = browser.new_context(viewport={"width": 1400, "height": 1400})
     page = context.new_page()
@@ -70,7 +86,7 @@ def test_admin_signs_in_and_opens_the_admin_page(browser, app_with_sign_in):  # 
                                               strict=True))
 
 
-def test_viewer_deep_link_to_admin_is_refused(browser, app_with_sign_in):  # noqa: F811
+def test_viewer_deep_link_to_admin_is_refused(browser, app_with_sign_in):
     base, _ = app_with_sign_in
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -84,7 +100,7 @@ def test_viewer_deep_link_to_admin_is_refused(browser, app_with_sign_in):  # noq
     context.close()
 
 
-def test_signed_out_visitor_sees_only_sign_in(browser, app_with_sign_in):  # noqa: F811
+def test_signed_out_visitor_sees_only_sign_in(browser, app_with_sign_in):
     base, _ = app_with_sign_in
     context = browser.new_context()
     page = context.new_page()
