@@ -27,7 +27,7 @@ from pathlib import Path
 #: Modules whose import registers measurements, in the order their rows appear in the table.
 #: To add a measurement, write a function decorated with :func:`measurement` in a module
 #: under ``bench/`` and list the module here.
-MEASUREMENT_MODULES = ("bench.rag_bench", "bench.import_bench")
+MEASUREMENT_MODULES = ("bench.rag_bench", "bench.import_bench", "bench.export_bench", "bench.app_bench")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ class Context:
     """What a measurement gets: the mode, a scratch directory and a list for notes.
 
     ``cleanup(fn)`` registers ``fn`` to run when the measurement is done (dropping a
-    database, closing an engine), even if it failed.
+    database, closing an engine), even if it failed; ``enter(manager)`` does the same for a
+    context manager.
     """
 
     quick: bool
@@ -85,6 +86,11 @@ class Context:
     def cleanup(self, fn: Callable[[], object]) -> None:
         self._stack.callback(fn)
 
+    def enter(self, manager):
+        """Enter the context manager ``manager`` (a server, say) until the measurement is done;
+        returns what it yields."""
+        return self._stack.enter_context(manager)
+
 
 Trial = Callable[[], Sample]
 
@@ -96,6 +102,8 @@ class Measurement:
     target: Target
     prepare: Callable[[Context], Trial]
     warmup: bool = True  # run the trial once untimed first (caches, lazy imports, page faults)
+    unit: str = "s"  # what a Sample holds: seconds, or e.g. "MB" for a memory measurement
+    quick_warmup: bool = True  # False: no warm-up in quick mode (a slow check, not a measurement)
 
 
 class Skip(Exception):
@@ -105,13 +113,18 @@ class Skip(Exception):
 _REGISTRY: dict[str, Measurement] = {}
 
 
-def measurement(name: str, description: str, target: Target, warmup: bool = True):
-    """Register the decorated ``prepare(context) -> trial`` function under ``name``."""
+def measurement(name: str, description: str, target: Target, warmup: bool = True, unit: str = "s",
+                quick_warmup: bool = True):
+    """Register the decorated ``prepare(context) -> trial`` function under ``name``.
+
+    ``unit``: what the trial's :class:`Sample` holds, seconds by default (``"MB"`` for memory).
+    ``quick_warmup=False`` skips the warm-up in quick mode (slow trials, such as a browser's).
+    """
 
     def register(prepare: Callable[[Context], Trial]) -> Callable[[Context], Trial]:
         if name in _REGISTRY:
             raise ValueError(f"measurement {name!r} is registered twice")
-        _REGISTRY[name] = Measurement(name, description, target, prepare, warmup)
+        _REGISTRY[name] = Measurement(name, description, target, prepare, warmup, unit, quick_warmup)
         return prepare
 
     return register
@@ -174,6 +187,8 @@ class Result:
             return "skipped"
         if self.quick:
             return "n/a (quick)"
+        if self.measurement.target.seconds is None and self.measurement.target.ratio is None:
+            return "-"  # reported, not judged
         return "yes" if self.measurement.target.met(self.subject_median, self.ratio) else "NO"
 
 
@@ -207,12 +222,12 @@ def run(m: Measurement, quick: bool, repeats: int, workdir: Path,
     with context._stack:
         try:
             trial = m.prepare(context)
-            if m.warmup:
+            if m.warmup and (m.quick_warmup or not quick):
                 trial()
             for i in range(repeats):
                 sample = trial()
-                log(f"  {m.name} trial {i + 1}/{repeats}: subject {sample.subject:.3f} s, "
-                    f"floor {sample.floor:.3f} s")
+                log(f"  {m.name} trial {i + 1}/{repeats}: subject {sample.subject:.3f} {m.unit}, "
+                    f"floor {sample.floor:.3f} {m.unit}")
                 result.samples.append(sample)
         except Skip as skip:
             result.skipped = str(skip)

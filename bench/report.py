@@ -57,8 +57,9 @@ def machine() -> dict[str, str]:
     }
 
 
-def _s(x: float) -> str:
-    return f"{x:.3f}"
+def _s(x: float, unit: str = "s") -> str:
+    """Seconds as a bare number (the columns say s); any other unit is written out."""
+    return f"{x:.3f}" if unit == "s" else f"{x:.1f} {unit}"
 
 
 def rows(results: list[Result]) -> list[tuple[str, ...]]:
@@ -69,8 +70,9 @@ def rows(results: list[Result]) -> list[tuple[str, ...]]:
         if r.skipped is not None or not r.samples:
             out.append((r.measurement.name, "-", "-", "-", "-", "-", target, r.met))
             continue
-        out.append((r.measurement.name, _s(r.subject_median), _s(min(r.subject)), _s(max(r.subject)),
-                    _s(r.floor_median), f"{r.ratio:.1f}x", target, r.met))
+        u = r.measurement.unit
+        out.append((r.measurement.name, _s(r.subject_median, u), _s(min(r.subject), u),
+                    _s(max(r.subject), u), _s(r.floor_median, u), f"{r.ratio:.1f}x", target, r.met))
     return out
 
 
@@ -123,8 +125,9 @@ def markdown(results: list[Result], about: dict[str, str], command: str, quick: 
         if r.skipped is not None:
             lines.append(f"- skipped: {r.skipped}")
         if r.samples:
-            lines.append("- subject trials (s): " + ", ".join(_s(x) for x in r.subject))
-            lines.append("- floor trials (s): " + ", ".join(_s(x) for x in r.floor))
+            u = m.unit
+            lines.append(f"- subject trials ({u}): " + ", ".join(_s(x) for x in r.subject))
+            lines.append(f"- floor trials ({u}): " + ", ".join(_s(x) for x in r.floor))
         lines += [f"- {note}" for note in r.notes]
         lines.append("")
     return "\n".join(lines)

@@ -24,13 +24,20 @@ def test_bench_quick_prints_the_table_and_writes_the_results(tmp_path):
     assert done.returncode == 0, done.stderr
     header = next(line for line in done.stdout.splitlines() if line.startswith("measurement"))
     assert all(column in header for column in COLUMNS)
-    for name in ("rag_1m_arrays", "rag_1m_rate", "import_10k_sqlite", "import_10k_postgresql"):
+    for name in ("rag_1m_arrays", "rag_1m_rate", "import_10k_sqlite", "import_10k_postgresql",
+                 "export_10k", "overview_render_luton", "overview_render_scale", "browser_overview",
+                 "server_memory_scale"):
         assert any(line.startswith(name) for line in done.stdout.splitlines()), name
     text = out.read_text()
     assert text.startswith("# Benchmark results")
     assert "## Machine" in text and "- CPU: " in text and "- pandas: " in text
     assert "| " + " | ".join(COLUMNS) + " |" in text
     assert "| import_10k_sqlite | " in text
+    for name in ("export_10k", "overview_render_luton", "overview_render_scale"):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {name} | "))
+        assert "skipped" not in row and "| - |" not in row, row  # these need nothing but the venv
+    memory = next(line for line in text.splitlines() if line.startswith("| server_memory_scale | "))
+    assert " MB |" in memory or "skipped" in memory, memory
 
 
 def test_bench_only_runs_the_measurements_named(tmp_path, capsys):

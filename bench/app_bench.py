@@ -1,0 +1,359 @@
+"""The overview as people get it: rendered on the server (AppTest), drawn in Chromium, and the
+memory of the ``streamlit run`` server with a large register loaded (issue 8).
+
+Two databases: *Luton*, the real register (``indicators.xlsx``) with the illustrative demo
+returns, as the app sets itself up; *scale*, the same register with every indicator part
+copied for 150 areas (synthetic codes ``NI 117 #001`` ..., so the app, which rates its own
+area only, rates 150x the parts), seeded with ``data_loaders.database.seed_register`` and
+given demo returns by ``performance.demo.generate_demo_returns`` stored with
+``store_returns(..., is_demo=True, source="demo", kind="demo")`` (``load_demo``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from bench.registry import Context, Sample, Skip, Target, measurement, timed
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+APP = REPO_ROOT / "app.py"
+SCALE_AREAS, SCALE_AREAS_QUICK = 150, 2
+TIMEOUT_MS = 180_000
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+CANVASES = """() => { const frames = document.querySelectorAll('[data-testid="stDataFrame"]');
+                      return frames.length > 0 && [...frames].every(f => f.querySelector('canvas')); }"""
+
+#: The floor page: one table of the same rows, nothing else (the frame cached as the app's is).
+BARE_PAGE = """import pandas as pd
+import streamlit as st
+
+st.set_page_config(layout="wide")
+
+
+@st.cache_data
+def table():
+    return pd.read_pickle({path!r})
+
+
+st.selectbox("Period", {options!r}, key="url_period")
+st.dataframe(table())
+"""
+
+_BUILT: dict[int, Path] = {}  # databases built in this process, by number of area copies
+
+
+# --- the databases -------------------------------------------------------------------------
+
+
+def _workbook_rows(path: Path) -> dict[str, list[dict]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = {}
+    for ws in wb.worksheets:
+        values = list(ws.iter_rows(values_only=True))
+        header = [h for h in values[0] if h is not None] if values else []
+        rows[ws.title] = [dict(zip(header, v, strict=False)) for v in values[1:]
+                          if any(x is not None for x in v)]
+    wb.close()
+    return rows
+
+
+def scaled_register_rows(copies: int) -> dict[str, list[dict]]:
+    """The rows of ``indicators.xlsx`` with every indicator part and its targets copied so the
+    register has ``copies`` times the parts (copy k of ``NI 117`` is ``NI 117 #k``)."""
+    from performance import vocabulary as v
+
+    rows = _workbook_rows(REPO_ROOT / "indicators.xlsx")
+    for sheet in (v.SHEET_INDICATORS, v.SHEET_TARGETS):
+        original = list(rows[sheet])
+        for k in range(1, copies):
+            for row in original:
+                copy = {**row, "code": f"{row['code']} #{k:03d}"}
+                if "title" in copy and sheet == v.SHEET_INDICATORS:
+                    copy["title"] = f"{row['title']} (area {k:03d})"
+                rows[sheet].append(copy)
+    return rows
+
+
+def build_database(path: Path, copies: int) -> dict:
+    """A migrated SQLite database at ``path`` holding the real register (as the app seeds it),
+    with ``copies - 1`` more copies of every part if ``copies > 1``, and the demo returns."""
+    from data_loaders.database import load_demo, make_engine, read_register, seed_register, upgrade
+    from tests.builders import write_register
+
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        seed_register(engine)  # the real register: the app's own seeding then changes nothing
+        if copies > 1:
+            seed_register(engine, write_register(path.with_suffix(".xlsx"), scaled_register_rows(copies)))
+        demo = load_demo(engine)
+        register = read_register(engine, include_demo=True)
+    finally:
+        engine.dispose()  # the last connection closing checkpoints the WAL into the file
+    return {"parts": len(register.indicators), "returns": len(register.returns),
+            "demo values": demo.get("values", 0)}
+
+
+def database(ctx: Context, copies: int) -> str:
+    """URL of a fresh copy (in the measurement's scratch directory) of the database with
+    ``copies`` copies of the register; built once per process."""
+    if copies not in _BUILT or not _BUILT[copies].exists():
+        path = ctx.workdir / f"built-{copies}.sqlite"
+        start = time.perf_counter()
+        about = build_database(path, copies)
+        ctx.note(f"database built in {time.perf_counter() - start:.0f} s: "
+                 + ", ".join(f"{v:,} {k}" for k, v in about.items()))
+        _BUILT[copies] = path
+    copy = ctx.workdir / f"app-{copies}-{time.monotonic_ns()}.sqlite"
+    shutil.copyfile(_BUILT[copies], copy)
+    return f"sqlite:///{copy}"
+
+
+def overview_rows(url: str) -> tuple[pd.DataFrame, list[str]]:
+    """The overview's table of parts as the app shows it first (first framework, latest
+    period, no filters), and the period options."""
+    from data_loaders.database import make_engine, read_register
+    from performance import rag
+    from performance.exports import overview_table
+    from performance.overview import latest_period, period_options, with_register_columns
+    from performance.register import framework_names
+
+    engine = make_engine(url)
+    try:
+        register = read_register(engine, include_demo=True)
+    finally:
+        engine.dispose()
+    rated = with_register_columns(rag.rate(register), register)
+    rated = rated[rated["framework"] == framework_names(register)[0]]
+    return overview_table(rated, latest_period(rated)), list(period_options(rated))
+
+
+def bare_page(ctx: Context, table: pd.DataFrame, options: list[str]) -> Path:
+    """The floor's page file: ``table`` (pickled) in one ``st.dataframe``, and a period box."""
+    frame_path = ctx.workdir / "table.pkl"
+    table.to_pickle(frame_path)
+    page = ctx.workdir / "bare_page.py"
+    page.write_text(BARE_PAGE.format(path=str(frame_path), options=options))
+    return page
+
+
+def _set_env(ctx: Context, name: str, value: str) -> None:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    ctx.cleanup(lambda: os.environ.pop(name, None) if old is None else os.environ.update({name: old}))
+
+
+# --- the server render (AppTest) -----------------------------------------------------------
+
+
+def _apptest(ctx: Context, url: str, label: str):
+    from streamlit.testing.v1 import AppTest
+
+    table, options = overview_rows(url)
+    _set_env(ctx, "DATABASE_URL", url)
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT_MS / 1000)
+    start = time.perf_counter()
+    app.run()  # untimed: opens the database, reads and rates the register into the caches
+    first = time.perf_counter() - start
+    if app.exception:
+        raise RuntimeError(f"the overview raised: {app.exception}")
+    shown = max(len(d.value) for d in app.dataframe)
+    bare = AppTest.from_string(bare_page(ctx, table, options).read_text(),
+                               default_timeout=TIMEOUT_MS / 1000)
+    bare.run()
+    ctx.note(f"{label}: overview table of {len(table):,} parts in {options[-1]} (largest table "
+             f"rendered: {shown:,} rows); {len(options)} periods; first render (cold caches) "
+             f"{first:.1f} s, not timed")
+    choices = options[-4:] if len(options) >= 2 else options
+    turn = [0]
+
+    def rerun(at) -> None:
+        at.selectbox(key="url_period").select(choices[turn[0] % len(choices)])
+        at.run()
+        if at.exception:
+            raise RuntimeError(f"the page raised: {at.exception}")
+
+    def trial() -> Sample:
+        turn[0] += 1
+        return Sample(subject=timed(lambda: rerun(app)), floor=timed(lambda: rerun(bare)))
+
+    return trial
+
+
+APPTEST_DESCRIPTION = (
+    "Server render of the overview: `streamlit.testing.v1.AppTest.from_file('app.py')` with "
+    "`DATABASE_URL` set to a fresh SQLite file holding {data}; the first run is untimed (it "
+    "opens the database and fills the caches), then each trial selects another period in "
+    "`at.selectbox(key='url_period')` and times the re-run. The floor is the same re-run of a "
+    "bare page (`AppTest.from_string`): a period select box and `st.dataframe` of the overview's "
+    "table (the same rows). Browser drawing is not included (see browser_overview)."
+)
+
+
+@measurement(
+    "overview_render_luton",
+    APPTEST_DESCRIPTION.format(data="the real register (`indicators.xlsx`) and the demo returns, "
+                               "as the app sets itself up"),
+    Target(seconds=0.5),
+)
+def overview_render_luton(ctx: Context):
+    return _apptest(ctx, database(ctx, 1), "Luton")
+
+
+@measurement(
+    "overview_render_scale",
+    APPTEST_DESCRIPTION.format(data="the register with every indicator part copied for 150 areas "
+                               "(150x the parts, synthetic codes, all quarters of 2008/09 to "
+                               "2010/11) and demo returns for all of them (quick mode: 2 copies)"),
+    Target(text="report (no target)"),
+)
+def overview_render_scale(ctx: Context):
+    copies = ctx.size(SCALE_AREAS, SCALE_AREAS_QUICK)
+    return _apptest(ctx, database(ctx, copies), f"{copies} x the register")
+
+
+# --- Chromium against streamlit run ---------------------------------------------------------
+
+
+def _browser(ctx: Context):
+    from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        raise Skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise Skip(f"Playwright is not installed: {exc}") from exc
+    playwright = sync_playwright().start()
+    ctx.cleanup(playwright.stop)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    ctx.cleanup(browser.close)
+    return browser
+
+
+def _server(ctx: Context, url: str, page: Path) -> tuple[str, int]:
+    """Start ``streamlit run page`` (tests.e2e.browser.streamlit_server); its URL and pid."""
+    from tests.e2e.browser import free_port, streamlit_server
+
+    port = free_port()
+    base = ctx.enter(streamlit_server(url, page=str(page), port=port))
+    return base, _server_pid(port)
+
+
+def _server_pid(port: int) -> int:
+    """The pid of this process's child that runs streamlit on ``port``."""
+    me = str(os.getpid())
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        ppid = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "")
+        if ppid == me and b"streamlit" in args and str(port).encode() in args:
+            return int(proc.name)
+    raise RuntimeError(f"no streamlit server of ours on port {port}")
+
+
+def peak_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of process ``pid`` in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def draw(context, url: str, chart: bool) -> float:
+    """Seconds from ``page.goto(url)`` in a new tab of ``context`` until the page is fully
+    drawn: connected, script done, the Plotly chart's SVG there (if ``chart``), and every table
+    drawn into its canvas."""
+    from tests.e2e.browser import wait_for_app
+
+    page = context.new_page()
+    try:
+        def load() -> None:
+            page.goto(url)
+            wait_for_app(page, timeout_ms=TIMEOUT_MS)
+            if chart:
+                page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+            page.wait_for_function(CANVASES, timeout=TIMEOUT_MS)
+
+        return timed(load)
+    finally:
+        page.close()
+
+
+def _context(ctx: Context, browser):
+    """One browser context for the measurement: after the warm-up, Streamlit's and Plotly's
+    scripts come from its HTTP cache, as for someone who has opened the dashboard before."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    ctx.cleanup(context.close)
+    return context
+
+
+def _served_pair(ctx: Context, url: str):
+    """The app and the bare page of the same table, each under its own ``streamlit run``."""
+    table, options = overview_rows(url)
+    app_base, app_pid = _server(ctx, url, APP)
+    bare_base, bare_pid = _server(ctx, url, bare_page(ctx, table, options))
+    ctx.note(f"overview table of {len(table):,} parts in {options[-1]}; the bare page shows the same rows")
+    return app_base, app_pid, bare_base, bare_pid
+
+
+@measurement(
+    "browser_overview",
+    "The overview in Chromium (Playwright, `/usr/bin/chromium` with tests/e2e/browser.py's "
+    "arguments; one browser context and a new tab per trial, so after the untimed warm-up the "
+    "static scripts come from the browser's cache) against `streamlit run app.py` on the Luton "
+    "database (real register and demo returns): seconds from `page.goto(url)` until the page is "
+    "fully drawn (connected and the script done, as `wait_for_app`; the Plotly chart's "
+    "`.main-svg`; every `stDataFrame` drawn into its canvas). The floor is the same for a bare "
+    "page with one `st.dataframe` of the overview's table, served the same way. The untimed "
+    "warm-up also fills the server's caches.",
+    Target(ratio=2.0),
+    quick_warmup=False,
+)
+def browser_overview(ctx: Context):
+    context = _context(ctx, _browser(ctx))
+    app_base, _, bare_base, _ = _served_pair(ctx, database(ctx, 1))
+
+    def trial() -> Sample:
+        return Sample(subject=draw(context, app_base, chart=True),
+                      floor=draw(context, bare_base, chart=False))
+
+    return trial
+
+
+@measurement(
+    "server_memory_scale",
+    "Peak memory (VmHWM, the maximum resident set, from /proc/<pid>/status) of the `streamlit "
+    "run app.py` server process with the scale database (the register copied for 150 areas, "
+    "with demo returns; quick mode: 2 copies) after the overview has been drawn in Chromium, "
+    "against the peak of a bare page's server showing one table of the same rows. Each trial "
+    "draws both pages again in a new tab and reads the peaks so far (MB; quick mode draws once).",
+    Target(text="report MB (no target)"),
+    unit="MB",
+)
+def server_memory_scale(ctx: Context):
+    context = _context(ctx, _browser(ctx))
+    app_base, app_pid, bare_base, bare_pid = _served_pair(ctx, database(ctx, ctx.size(SCALE_AREAS,
+                                                                                        SCALE_AREAS_QUICK)))
+    drawn = [0]
+
+    def trial() -> Sample:
+        if not ctx.quick or not drawn[0]:  # quick mode draws once: the run checks, it does not measure
+            seconds = draw(context, app_base, chart=True), draw(context, bare_base, chart=False)
+            drawn[0] += 1
+            ctx.note(f"drawing {drawn[0]}: {seconds[0]:.1f} s (overview), {seconds[1]:.1f} s (bare page)")
+        return Sample(subject=peak_mb(app_pid), floor=peak_mb(bare_pid))
+
+    return trial
