@@ -5,15 +5,11 @@ Screenshots go to ``artifacts/screenshots/`` for people to look at.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import skip_or_fail
 from tests.e2e.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REPO_ROOT,
+    chromium,
     streamlit_server,
     wait_for_app,
     wait_for_tables,
@@ -24,13 +20,8 @@ SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"Chromium not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,7 @@ import pytest
 
 from data_loaders import audit, users
 from data_loaders.database import open_database
-from tests.conftest import skip_or_fail
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server, wait_for_app
+from tests.e2e.browser import chromium, free_port, streamlit_server, wait_for_app
 from tests.e2e.test_browser import _shot
 
 ADMIN, VIEWER = "admin@luton.gov.uk", "viewer@luton.gov.uk"
@@ -50,15 +49,8 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
 def browser(app_with_sign_in):
     """Chromium for this module, started after the provider and closed before it: the
     provider's server waits for open keep-alive connections when it stops."""
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"Chromium not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _sign_in(page, base: str, email: str) -> None:
