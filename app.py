@@ -3,7 +3,6 @@
 import streamlit as st
 
 from data_loaders.database import count_pending, database_description
-from performance import rag
 from performance.exports import overview_table, report_pack
 from performance.figures import status_matrix_figure
 from performance.overview import (
@@ -53,7 +52,6 @@ chased = exceptions(rows, period)
 if chased.empty:
     st.success("No reds, no worsening ambers and no forecasts short of target.")
 else:
-    chased = chased.assign(reason=rag.explain(chased, ctx.register).to_numpy())
     show_table(chased[["code", "part", "title", "theme_board", "listed_for", "value", "unit", "target",
                        "status", "direction", "forecast_year_end", "forecast_status", "reason",
                        "commentary", "action", "is_demo"]],
@@ -85,6 +83,6 @@ if ctx.user.can("sign_off"):
 st.subheader("Three years at a glance")
 st.caption(" · ".join(status_badge(s) for s in STATUSES) + ". Hover over a cell for the reason.")
 matrix = rows  # quarters and the year-end column, so annual indicators show their outturn
-st.plotly_chart(status_matrix_figure(matrix, rag.explain(matrix, ctx.register)), width="stretch",
+st.plotly_chart(status_matrix_figure(matrix, matrix["reason"]), width="stretch",
                 key="matrix", config={"displaylogo": False})
 st.caption(f"{len(STATUS_LABELS)} statuses; grey ones are never counted as red.")

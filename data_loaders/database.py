@@ -434,10 +434,10 @@ def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksu
             flat = _value_rows(rows, own)
             ids = part_ids(conn)
             areas = _area_ids(conn, {r["area"] for r in flat})
-            now = current = _current_versions(conn, rows, flat)
+            stored = _current_versions(conn, rows, flat)
             if expected_versions is not None:
                 changed = [f"{k[1]}{' ' + k[2] if k[2] else ''} {k[3]} {k[4]}"
-                           for k, version in current.items() if expected_versions.get(k, 0) != version]
+                           for k, version in stored.items() if expected_versions.get(k, 0) != version]
                 if changed:
                     raise ReturnConflict(changed)
             load_id = conn.execute(insert(s.loads).values(
@@ -450,7 +450,7 @@ def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksu
                 key = (r["framework"], r["code"], r["part"], r["area"], r["period"])
                 batch.append({
                     "part_id": ids[key[:3]], "area_id": areas[r["area"]], "period": r["period"],
-                    "version": now[key] + 1, "value": float(r["value"]),
+                    "version": stored[key] + 1, "value": float(r["value"]),
                     "forecast_year_end": _clean(r.get("forecast_year_end")),
                     "provisional": bool(r.get("provisional")), "commentary": r.get("commentary") or "",
                     "action": r.get("action") or "", "source": r.get("source") or source or file_name,

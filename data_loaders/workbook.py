@@ -289,12 +289,9 @@ def _targets(sheet, frameworks, indicators, errors) -> list[dict]:
         if row["status"] == "set" and row["value"] != row["value"]:
             r.error("value", "is empty but the status is 'set'; give the number the target is set on")
         key = (row["framework"], row["code"], row["part"], row["year"], row["version"])
-        if key in seen:
-            r.error("year", f"the {row['version']} target of {row['code']} for {row['year']} "
-                    f"is already given in row {seen[key]}")
-            continue
-        seen[key] = r.row_number
-        out.append(row)
+        if _first_time(r, seen, key, "year",
+                       f"the {row['version']} target of {row['code']} for {row['year']} is already given"):
+            out.append(row)
     return out
 
 
@@ -332,13 +329,19 @@ def _returns(sheet, frameworks, indicators, errors) -> list[dict]:
                 r.error("period", str(exc))
                 continue
         key = (framework, code, part, row["area"], row["period"])
-        if key in seen:
-            r.error("period", f"{code} for {row['area']} in {row['period']} is already given "
-                    f"in row {seen[key]}")
-            continue
-        seen[key] = r.row_number
-        out.append(row)
+        if _first_time(r, seen, key, "period",
+                       f"{code} for {row['area']} in {row['period']} is already given"):
+            out.append(row)
     return out
+
+
+def _first_time(r: _RowReader, seen: dict[tuple, int], key: tuple, column: str, message: str) -> bool:
+    """Remember the row of ``key``; on a repeat, report ``message`` with the first row and say no."""
+    if key in seen:
+        r.error(column, f"{message} in row {seen[key]}")
+        return False
+    seen[key] = r.row_number
+    return True
 
 
 def _unknown_part(row: dict) -> str:

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from data_loaders.database import edit_commentary, return_history
-from performance import rag
 from performance.figures import trajectory_figure
 from performance.register import indicator_parts, indicator_summary, target_history
 from performance.returns import commentable_values
@@ -33,11 +32,10 @@ for part in parts["part"]:
     latest = part_rows[part_rows["period_value"].notna()].tail(1)
     if len(latest):
         r = latest.iloc[0]
-        st.markdown(f"**{label}, {r['period']}:** {rag.explain(latest, ctx.register).iloc[0].rstrip('.')}. "
+        st.markdown(f"**{label}, {r['period']}:** {r['reason'].rstrip('.')}. "
                     f"Direction: {direction_badge(r['direction']) or 'not known'} on the previous "
                     f"period, {direction_badge(r['direction_year']) or 'not known'} on a year earlier.")
-    reasons = rag.explain(part_rows, ctx.register)
-    st.plotly_chart(trajectory_figure(part_rows.assign(reason=reasons.to_numpy()), ctx.register.targets,
+    st.plotly_chart(trajectory_figure(part_rows, ctx.register.targets,
                                       title=label), width="stretch", key=f"trajectory_{part}",
                     config={"displaylogo": False})
 
@@ -45,7 +43,7 @@ st.subheader("Targets: original and refreshed")
 show_table(target_history(ctx.register, ctx.framework, code), key="targets", title=f"{code} targets")
 
 st.subheader("Status in every period, with the reason")
-statuses = rows[rows["status"] != "not_due"].assign(reason=lambda f: rag.explain(f, ctx.register).to_numpy())
+statuses = rows[rows["status"] != "not_due"]
 show_table(statuses[["part", "period", "value", "unit", "target", "original_target", "status",
                      "direction", "direction_year", "forecast_year_end", "forecast_basis",
                      "forecast_status", "comparator_value", "reason", "provisional", "is_demo"]],

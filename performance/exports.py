@@ -47,7 +47,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from performance import overview, rag
+from performance import overview
 from performance.periods import parse_period
 from performance.register import Register
 from performance.tables import DIRECTION_COLUMNS, STATUS_COLUMNS, column_label, direction_badge
@@ -612,11 +612,11 @@ def overview_table(rated: pd.DataFrame, period: str) -> pd.DataFrame:
 
     ``rated``: rows of :func:`performance.rag.rate` with the register columns
     (:func:`performance.overview.with_register_columns`), already filtered. Columns:
-    :data:`OVERVIEW_COLUMNS`; the reason is built (``rag.explain``) for these rows only.
+    :data:`OVERVIEW_COLUMNS`; reasons are built for these rows unless ``rated`` has them.
     """
     period = str(parse_period(period))
     rows = rated[rated["period"] == period]
-    out = rows.assign(reason=rag.explain(rows).to_numpy(dtype=object))
+    out = overview.with_reasons(rows)
     for column in OVERVIEW_COLUMNS:
         if column not in out.columns:
             out[column] = False if column == DEMO_COLUMN else ""
@@ -696,8 +696,7 @@ def report_pack(register: Register, rated: pd.DataFrame, period: str, *, framewo
     rows = rated[rated["period"] == period]
     if rows.empty:
         raise ValueError(f"{framework} has no indicator parts rated in {period}")
-    reasons = rag.explain(rows, register)
-    rows = rows.assign(reason=reasons.to_numpy(dtype=object))
+    rows = overview.with_reasons(rows, register)
     counts = overview.rag_counts(rated, period)
     picked = overview.exceptions(rows, period)
     demo = _demo_rows(rows) or 0

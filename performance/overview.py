@@ -168,6 +168,19 @@ def exceptions(rated: pd.DataFrame, period: str) -> pd.DataFrame:
     return picked.sort_values(["_sev", "theme_board", "code", "part"]).drop(columns="_sev")
 
 
+def with_reasons(rated: pd.DataFrame, register: Register | None = None) -> pd.DataFrame:
+    """``rated`` with its one-line ``reason`` column, built only if it is not there yet.
+
+    The app builds reasons once per data version in its cached loader; exports and the
+    command line, which start from a fresh rating, build them for the rows they write.
+    """
+    from performance import rag
+
+    if "reason" in rated.columns:
+        return rated
+    return rated.assign(reason=rag.explain(rated, register).to_numpy(dtype=object))
+
+
 def period_options(rated: pd.DataFrame) -> list[str]:
     """Every period of the rated frame in timeline order (quarters, then the year)."""
     ordered = rated.drop_duplicates("period").sort_values("period_order")

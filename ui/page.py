@@ -60,14 +60,16 @@ def engine():
 @st.cache_data(show_spinner="Rating every indicator…", max_entries=4)
 def _rated(url: str, version: int):
     from performance import rag
-    from performance.overview import with_register_columns
+    from performance.overview import with_reasons, with_register_columns
 
     register = _register(url, version)
-    return with_register_columns(rag.rate(register), register)
+    # Reasons built once per data version here, so no page rebuilds them on every rerun.
+    return with_reasons(with_register_columns(rag.rate(register), register), register)
 
 
 def load_rated():
-    """Every indicator part rated in every period (cached like the register; filter after)."""
+    """Every indicator part rated in every period, with reasons (cached like the register;
+    filter after)."""
     url = database_url()
     return _rated(url, data_version(_engine(url)))
 
