@@ -60,13 +60,18 @@ def rag_1m_arrays(ctx: Context):
 def output_floor(dtypes: pd.Series, value, target, baseline) -> pd.DataFrame:
     """The least work that produces a frame like ``rate()``'s from ready-made numbers: the
     comparisons of :func:`comparison_floor` over every row, then one fresh column per output
-    column of ``dtypes`` (text as object arrays picked from a few labels, numbers copied)."""
+    column of ``dtypes`` (plain text as object arrays picked from a few labels, categorical
+    text as codes with the same categories, numbers copied)."""
     codes = comparison_floor(value, target, baseline, 5.0)
     labels = np.array(rag.STATUSES, dtype=object)
     out = {}
     for name, dtype in dtypes.items():
         if dtype == np.dtype(object):
             out[name] = pd.Series(labels[codes], dtype=object, copy=False)
+        elif isinstance(dtype, pd.CategoricalDtype):  # the same categories, codes copied
+            small = codes.astype(np.int8 if dtype.categories.size < 127 else np.int32)
+            out[name] = pd.Categorical.from_codes(small % dtype.categories.size, dtype=dtype,
+                                                  validate=False)
         else:
             out[name] = target.astype(dtype)  # target: no NaN to cast to int
     return pd.DataFrame(out, copy=False)
@@ -89,7 +94,8 @@ def rag_1m_rate(ctx: Context):
     value, target, baseline = _values(len(rated))
     ctx.note(f"{len(register.indicators):,} parts, {len(register.returns):,} returns, "
              f"{len(register.targets):,} targets -> {rated.shape[0]:,} rows x "
-             f"{rated.shape[1]} columns ({int((dtypes == np.dtype(object)).sum())} text)")
+             f"{rated.shape[1]} columns ({int((dtypes == np.dtype(object)).sum())} plain text, "
+             f"{sum(isinstance(d, pd.CategoricalDtype) for d in dtypes)} categorical text)")
     ctx.note("statuses: " + ", ".join(f"{k} {v:,}" for k, v in rated["status"].value_counts().items()))
     del rated
 

@@ -25,9 +25,13 @@ in the CPU cache, since fresh whole-million temporaries cost page faults on ever
 Status precedence (first that applies wins): a removed indicator is ``no_target`` in every
 period; ``not_due``; ``no_target``; ``no_data``; then ``green``/``amber``/``red``.
 
-Text columns of the frame :func:`rate` returns are ``object`` dtype (picked from arrays of
-distinct values by integer codes, which keeps a million-row rating cheap); missing directions,
-forecasts and the like are NaN.
+Text columns of the frame :func:`rate` returns are pandas categoricals with alphabetical
+categories: a million rows name a few thousand distinct texts, and a small integer per row
+instead of a Python object per row keeps the rating quick and the cached frame small. Status,
+direction, direction_year, forecast_status, forecast_basis and polarity stay ``object``, since
+callers map them to severities, badges and signs (a mapped categorical still sorts in its old
+order), and so do the free texts (commentary, action, source, target_text), which callers may
+edit. Missing directions, forecasts and the like are NaN.
 """
 
 from __future__ import annotations
@@ -274,12 +278,19 @@ def _text_codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     if column not in df.columns:
         return np.zeros(len(df), dtype=np.intp), np.array([""], dtype=object)
     col = df[column]
-    if _one_value(col):  # e.g. the framework or area of every return: no hashing needed
+    if isinstance(col.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(
+            col.cat.categories.dtype):  # already factorized (the database reader's text)
+        codes = col.cat.codes.to_numpy().astype(np.intp)
+        uniques = col.cat.categories.astype(object)
+        text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+    elif _one_value(col):  # e.g. the framework or area of every return: no hashing needed
         codes, uniques = np.zeros(len(col), dtype=np.intp), col.iloc[:1].array
     else:
         codes, uniques = pd.factorize(col)  # missing -> -1
         codes = codes.astype(np.intp, copy=False)
-    if isinstance(col.dtype, pd.StringDtype):
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        pass  # text set above
+    elif isinstance(col.dtype, pd.StringDtype):
         text = pd.Series(uniques).astype(str)  # the same astype/strip as _text, so the same
     elif col.dtype == object and _plain_values(col, uniques):  # string code cleans the values
         text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
@@ -444,7 +455,9 @@ def _period_ordinals(labels: pd.Series, with_distinct: bool = False):
 
     ``with_distinct``: also the distinct ordinals that occur (one per distinct label).
     """
-    if isinstance(labels.dtype, pd.StringDtype):
+    if isinstance(labels.dtype, pd.CategoricalDtype):  # already factorized
+        codes, uniques = labels.cat.codes.to_numpy(), labels.cat.categories.astype(str)
+    elif isinstance(labels.dtype, pd.StringDtype):
         codes, uniques = pd.factorize(labels)  # missing -> -1, read as unreadable below
     else:
         codes, uniques = pd.factorize(labels.fillna("").astype(str))
@@ -833,6 +846,27 @@ def _obj(values) -> pd.Series:
     return pd.Series(values, dtype=object, copy=False)
 
 
+def _categorical(codes: np.ndarray, labels) -> pd.Series:
+    """A text column as a pandas categorical: ``labels[codes]``, NaN where a code is -1.
+
+    A million rows name a few thousand distinct texts; a categorical holds each once plus a
+    small integer per row, so building it is an integer copy (a Python object per row costs a
+    pointer and a reference count each). Categories are put in alphabetical order, so sorting
+    the column sorts as the text would; ``labels`` must be distinct.
+    """
+    labels = np.asarray(labels, dtype=object)
+    if len(labels) > 1 and not (labels[1:] > labels[:-1]).all():  # recode alphabetically
+        order = np.argsort(labels, kind="stable")
+        rank = np.empty(len(order) + 1, dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        rank[-1] = -1  # code -1 stays missing
+        codes, labels = rank[codes], labels[order]
+    small = np.int8 if len(labels) < 127 else np.int16 if len(labels) < 32_000 else np.int32
+    dtype = pd.CategoricalDtype(pd.Index(labels, dtype=object))
+    return pd.Series(pd.Categorical.from_codes(codes.astype(small), dtype=dtype, validate=False),
+                     copy=False)
+
+
 # by slot (Q1..Q4, annual): the share of the year's target due by then, and how many grid
 # periods back the previous period is (Q1 -> the previous year's Q4, annual -> last year's)
 _FRACTION = np.array([0.25, 0.5, 0.75, 1.0, 1.0])
@@ -973,22 +1007,23 @@ def _rate_all(g: _Grids, p: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def _part_text(ind: pd.DataFrame, column: str) -> np.ndarray:
-    """A text column of the indicator parts, one Python string per part (object array)."""
-    codes, labels = _text_codes(ind, column)
-    return labels[codes]
-
-
-def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "") -> pd.Series:
-    """``frame[column]`` at positions ``rows`` (``fill`` where a row is -1 or the column absent)."""
+def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "",
+               plain: bool = False) -> pd.Series:
+    """``frame[column]`` at positions ``rows`` (``fill`` where a row is -1 or the column absent),
+    as a categorical (see :func:`_categorical`), or ``plain`` text (free text that callers edit)."""
     if column not in frame.columns or not len(frame):
-        return _obj(np.full(len(rows), fill, dtype=object))
-    # Copy codes, then look the strings up: turning a million arrow strings into Python
+        if plain:
+            return _obj(np.full(len(rows), fill, dtype=object))
+        return _categorical(np.zeros(len(rows), dtype=np.int64), [fill])
+    # Copy codes, then name the strings once: turning a million arrow strings into Python
     # objects (to_numpy) costs more than factorizing them.
     codes, labels = _text_codes(frame, column)
+    found = np.flatnonzero(labels == fill)
+    if not len(found):
+        labels, found = np.append(labels, fill), [len(labels)]
     picked = codes[rows]
-    picked[rows < 0] = len(labels)  # no row: the appended fill
-    return _obj(np.append(labels, fill)[picked])
+    picked[rows < 0] = found[0]
+    return _obj(labels[picked]) if plain else _categorical(picked, labels)
 
 
 def _take_flag(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
@@ -1031,17 +1066,35 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     year_labels = np.array([financial_year(g.y0 + i) for i in range(g.n_years)], dtype=object)
 
     def indicator(column: str) -> pd.Series:
-        return _obj(rows.spread(_part_text(ind, column)))
+        codes, labels = _text_codes(ind, column)
+        return _categorical(rows.spread(codes), labels)
+
+    def per_part(values: np.ndarray) -> pd.Series:  # one text per part (a few distinct)
+        codes, labels = pd.factorize(values)
+        return _categorical(rows.spread(codes), labels)
 
     def names(vocabulary, codes) -> pd.Series:  # code -1 (or one past the end) -> NaN
+        return _categorical(np.where((codes < 0) | (codes >= len(vocabulary)), -1, codes), vocabulary)
+
+    # Statuses, directions and polarity stay plain text: callers map them to severities, badges
+    # and signs, and pandas maps a categorical into a categorical that still sorts in the old
+    # category order (a trap when the mapped values are then sorted).
+    def plain_names(vocabulary, codes) -> pd.Series:
         return _obj(np.array((*vocabulary, np.nan), dtype=object)[codes])
 
+    def plain(column: str) -> pd.Series:
+        codes, labels = _text_codes(ind, column)
+        return _obj(rows.spread(labels[codes]))
+
+    n_grid = len(period_labels)
     out = {
         **{c: indicator(c) for c in ("framework", "code", "part", "title", "theme", "theme_board",
-                                     "unit", "polarity", "frequency")},
+                                     "unit")},
+        "polarity": plain("polarity"),
+        "frequency": indicator("frequency"),
         "measure": names(MEASURES, cells["measure"]),
-        "period": _obj(rows.by_period(period_labels)),
-        "year": _obj(rows.by_period(np.repeat(year_labels, _SLOTS))),
+        "period": _categorical(rows.by_period(np.arange(n_grid)), period_labels),
+        "year": _categorical(rows.by_period(np.arange(n_grid) // _SLOTS), year_labels),
         "period_order": t + g.y0 * _SLOTS,
         **{c: cells[c] for c in ("value", "period_value", "target", "original_target")},
         "original_measure": names(MEASURES, cells["original_measure"]),
@@ -1049,31 +1102,40 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
         "baseline_used": cells["baseline_used"],
         "tolerance_pct": g.tolerance_pct[p],
         "tolerance_points": g.tolerance_points[p],
-        "scheme": _obj(rows.spread(np.array(RAG_SCHEMES, dtype=object)[g.scheme])),
+        "scheme": _categorical(rows.spread(g.scheme), RAG_SCHEMES),
         "due": cells["due"],
-        "status": names(STATUSES, cells["status"]),
+        "status": plain_names(STATUSES, cells["status"]),
         "provisional": _take_flag(returns, "provisional", return_row),
         "is_demo": _take_flag(returns, "is_demo", return_row),
-        "direction": names(DIRECTIONS, cells["direction"]),
-        "direction_year": names(DIRECTIONS, cells["direction_year"]),
+        "direction": plain_names(DIRECTIONS, cells["direction"]),
+        "direction_year": plain_names(DIRECTIONS, cells["direction_year"]),
         "previous_value": cells["previous_value"],
         "year_earlier_value": cells["year_earlier_value"],
         "forecast_year_end": cells["forecast_year_end"],
-        "forecast_basis": names(FORECAST_BASES, cells["forecast_basis"]),
+        "forecast_basis": plain_names(FORECAST_BASES, cells["forecast_basis"]),
         "forecast_target": cells["forecast_target"],
-        "forecast_status": names(STATUSES, cells["forecast_status"]),
+        "forecast_status": plain_names(STATUSES, cells["forecast_status"]),
         "comparator": indicator("comparator"),
         "comparator_value": cells["comparator_value"],
-        "own_area": _obj(rows.spread(g.own_area)),
-        "target_status": _obj(np.array((*TARGET_STATUSES, ""), dtype=object)[cells["target_status"]]),
-        "target_text": _take_text(targets, "text", target_row),
+        "own_area": per_part(g.own_area),
+        "target_status": _categorical(np.where(cells["target_status"] < 0, len(TARGET_STATUSES),
+                                               cells["target_status"]), (*TARGET_STATUSES, "")),
+        "target_text": _take_text(targets, "text", target_row, plain=True),
         "target_version": _take_text(targets, "version", target_row),
-        **{c: _take_text(returns, c, return_row) for c in ("commentary", "action", "source")},
+        **{c: _take_text(returns, c, return_row, plain=True) for c in ("commentary", "action", "source")},
         "removed": cells["removed"],
-        "first_year": _obj(rows.spread(year_labels[g.first_y])),
+        "first_year": _categorical(rows.spread(g.first_y), year_labels),
         "survey_years": indicator("survey_years"),
     }
     return pd.DataFrame(out, copy=False)
+
+
+def _severity(statuses: pd.Series, missing: int) -> np.ndarray:
+    """``STATUS_SEVERITY`` of each status (``missing`` where there is none), looked up once
+    per distinct status."""
+    codes, labels = pd.factorize(statuses)  # a categorical's own codes: no hashing
+    known = [STATUS_SEVERITY.get(s, missing) for s in labels]
+    return np.array([*known, missing], dtype=np.int64)[codes]
 
 
 def indicator_status(rated: pd.DataFrame) -> pd.DataFrame:
@@ -1089,8 +1151,8 @@ def indicator_status(rated: pd.DataFrame) -> pd.DataFrame:
         "_indicator": indicator,
         "period_order": rated["period_order"].to_numpy(),
         "_row": np.arange(len(rated)),
-        "_sev": rated["status"].map(STATUS_SEVERITY).to_numpy(dtype=np.int64),
-        "_fc": rated["forecast_status"].map(STATUS_SEVERITY).fillna(len(STATUSES)).to_numpy(),
+        "_sev": _severity(rated["status"], len(STATUSES)),
+        "_fc": _severity(rated["forecast_status"], len(STATUSES)),
     })
     # worst first (stable), so the first row of each group is its worst part
     frame = frame.sort_values("_sev", kind="stable")
