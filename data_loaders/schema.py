@@ -111,6 +111,8 @@ targets = Table(
     Column("decided_by", Text, nullable=False, default=""),
     Column("source", Text, nullable=False, default=""),
     Column("load_id", ForeignKey("loads.id"), nullable=True),
+    # Why a version was added from the app (the register's rows say so in their source).
+    Column("reason", Text, nullable=False, default=""),
     UniqueConstraint("part_id", "year", "version", name="uq_targets_part_year_version"),
 )
 

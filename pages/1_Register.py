@@ -46,7 +46,8 @@ if code and code in set(table["code"]):
     show_table(detail[["part", "unit", "polarity", "measure", "frequency", "baseline",
                        "baseline_period", "baseline_text", "comparator", "notes", "source"]],
                key="register_definition", title=f"{code} definition")
-    st.markdown("**Targets by year and version**")
+    st.markdown("**Targets by year and version** (the original first, then later versions in the "
+                "order they took effect; the one in force is ticked)")
     show_table(target_history(ctx.register, ctx.framework, code), key="register_targets",
                title=f"{code} targets")
     values = stated_values(ctx.register, ctx.framework, code)

@@ -39,7 +39,10 @@ for part in parts["part"]:
                                       title=label), width="stretch", key=f"trajectory_{part}",
                     config={"displaylogo": False})
 
-st.subheader("Targets: original and refreshed")
+st.subheader("Targets: every version")
+st.caption("Each year's versions in the order they took effect: the original first, then each "
+           "later version from its effective date, with who decided it and why. The one in force "
+           "is ticked; values are rated against it.")
 show_table(target_history(ctx.register, ctx.framework, code), key="targets", title=f"{code} targets")
 
 st.subheader("Status in every period, with the reason")

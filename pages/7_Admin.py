@@ -1,16 +1,49 @@
-"""Administration: who may do what, tolerances, and whether returns need sign-off."""
+"""Administration: who may do what, tolerances, target versions, the register's descriptions,
+and whether returns need sign-off."""
+
+import datetime as dt
 
 import streamlit as st
 
 from data_loaders import users
-from data_loaders.database import set_setting, set_tolerance, sign_off_required
+from data_loaders.database import (
+    add_target_version,
+    edit_register,
+    set_setting,
+    set_tolerance,
+    sign_off_required,
+)
 from performance.access import ROLE_LABELS, ROLES, SCOPE_KINDS
-from performance.register import filter_indicators, lead_partner_options
+from performance.changes import EDITABLE_FIELDS, ChangeRefused
+from performance.register import (
+    filter_indicators,
+    framework_years,
+    lead_partner_options,
+    target_history,
+)
+from performance.vocabulary import MEASURES, TARGET_STATUSES
 from ui.page import engine, page_setup
 from ui.tables import show_table
 
 ctx = page_setup("Administration", required_role="admin")
 st.title("Administration")
+# A change saved below reruns the page so every table shows it; its message survives the rerun.
+if done := st.session_state.pop("admin_done", None):
+    st.success(done)
+
+
+def saved(message: str, *clear: str) -> None:
+    """Say what was saved on the next run, forget the form's inputs, and rerun."""
+    st.session_state["admin_done"] = message
+    for key in clear:
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def refused(problem: ChangeRefused) -> None:
+    st.error("Nothing was saved:\n\n" + "\n".join(
+        f"- **{field.replace('_', ' ')}**: {message}" for field, message in problem.problems))
+
 
 st.subheader("People and roles")
 show_table(users.list_users(engine()), key="users", title="Users and roles")
@@ -47,6 +80,93 @@ if st.button("Change tolerance", disabled=not reason.strip(), key="tolerance_sav
     set_tolerance(engine(), ctx.framework, part["code"], part["part"], new, actor=ctx.user.email,
                   reason=reason)
     st.success(f"Tolerance of {chosen} set to {new:g}%.")
+
+st.subheader("Targets: add a new version")
+st.caption("A target is never changed or deleted: a changed target is a new version, with the date "
+           "it takes effect and the reason. The original comes first; of the later versions the "
+           "latest effective one is in force, and the original stays beside it on every page.")
+target_label = st.selectbox("Indicator part", labels, key="target_part")
+target_part = indicators.iloc[labels.index(target_label)]
+years = framework_years(ctx.register, ctx.framework)
+year = st.selectbox("Year", years, key="target_year")
+versions = target_history(ctx.register, ctx.framework, target_part["code"])
+versions = versions[(versions["part"] == target_part["part"]) & (versions["year"] == year)]
+show_table(versions.drop(columns=["part", "year"]), key="target_versions",
+           title=f"{target_label} {year} targets")
+TARGET_INPUTS = ("target_version", "target_value", "target_text", "target_effective",
+                 "target_decided_by", "target_source", "target_reason")
+with st.form("add_target"):
+    left, right = st.columns(2)
+    version = left.text_input("Name of the new version", placeholder="e.g. revised 2010",
+                              key="target_version")
+    status = right.selectbox("Status", TARGET_STATUSES, format_func=lambda s: s.replace("_", " "),
+                             key="target_status")
+    value = left.number_input(f"Target ({target_part['unit'].replace('_', ' ')}; empty unless set)",
+                              value=None, step=0.1, key="target_value")
+    text = right.text_input("The target as written (optional)", key="target_text")
+    measure = left.selectbox("Measure", ["", *MEASURES], key="target_measure",
+                             format_func=lambda m: m.replace("_", " ") or
+                             f"the indicator's own ({target_part['measure'].replace('_', ' ')})")
+    effective = right.date_input("Takes effect from", value=None, min_value=dt.date(2000, 1, 1),
+                                 max_value=dt.date.today() + dt.timedelta(days=3660),
+                                 format="DD/MM/YYYY", key="target_effective")
+    decided_by = left.text_input("Decided by", placeholder="e.g. LSP Board 14 June 2010",
+                                 key="target_decided_by")
+    source = right.text_input("Source (paper or minute; optional)", key="target_source")
+    target_reason = st.text_area("Reason (kept with the version and in the audit trail)",
+                                 key="target_reason")
+    add = st.form_submit_button("Add the new version", type="primary")
+if add:
+    try:
+        row = add_target_version(
+            engine(), ctx.framework, target_part["code"], target_part["part"], year, version=version,
+            value=value, status=status, text=text, measure=measure, effective_from=effective,
+            decided_by=decided_by, reason=target_reason, source=source, actor=ctx.user.email)
+    except ChangeRefused as problem:
+        refused(problem)
+    else:
+        saved(f"Target version '{row['version']}' of {target_label} for {year} added: {row['text']}, "
+              f"in force from {row['effective_from'].day} {row['effective_from']:%B %Y}.", *TARGET_INPUTS)
+
+st.subheader("Register: an indicator's description")
+st.caption("Title, theme, theme board, lead partner and partners belong to the indicator (all its "
+           "parts); notes and source to the part. Codes, parts, polarity, unit, measure, baseline "
+           "and the other rules of rating are not changed here: they are corrected in "
+           "indicators.xlsx, where each is traced to its source paper.")
+edit_label = st.selectbox("Indicator part", labels, key="edit_part")
+edit_part = indicators.iloc[labels.index(edit_label)]
+form_id = f"{edit_part['code']}|{edit_part['part']}"
+# What the administrator first saw: a field someone else changes meanwhile is refused, not
+# silently overwritten with these words.
+seen_key = f"edit_seen|{form_id}"
+seen = st.session_state.setdefault(seen_key, {f: str(edit_part[f]) for f in EDITABLE_FIELDS})
+boards = ctx.register.theme_boards
+boards = boards[boards["framework"] == ctx.framework]["theme_board"].tolist()
+inputs = {f: f"edit_{f}|{form_id}" for f in EDITABLE_FIELDS}
+with st.form("edit_register"):
+    values = {
+        "title": st.text_input("Title", value=seen["title"], key=inputs["title"]),
+        "theme": st.text_input("Theme", value=seen["theme"], key=inputs["theme"]),
+        "theme_board": st.selectbox("Theme board", boards, index=boards.index(seen["theme_board"]),
+                                    key=inputs["theme_board"]),
+        "lead_partner": st.text_input("Lead partner", value=seen["lead_partner"], key=inputs["lead_partner"]),
+        "partners": st.text_input("Partners", value=seen["partners"], key=inputs["partners"]),
+        "notes": st.text_area(f"Notes on {edit_label}", value=seen["notes"], key=inputs["notes"]),
+        "source": st.text_input(f"Source of {edit_label}", value=seen["source"], key=inputs["source"]),
+    }
+    edit_reason = st.text_input("Reason (recorded in the audit trail)", key="edit_reason")
+    save = st.form_submit_button("Save the changes", type="primary")
+if save:
+    try:
+        changed = edit_register(engine(), ctx.framework, edit_part["code"], edit_part["part"], values,
+                                actor=ctx.user.email, reason=edit_reason, expected=seen)
+    except ChangeRefused as problem:
+        refused(problem)
+    else:
+        if changed:
+            saved(f"{edit_label}: {', '.join(f.replace('_', ' ') for f in changed)} changed.",
+                  seen_key, "edit_reason", *inputs.values())
+        st.info("Nothing differs from what is stored; nothing was saved.")
 
 st.subheader("Sign-off of returns")
 on = st.toggle("Imported returns wait for a performance officer's approval",

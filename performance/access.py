@@ -7,7 +7,8 @@ Roles are the app's own (sign-in only says who someone is):
   and/or lead partners they are assigned to, and nothing else;
 - ``performance_officer`` (the sub-group) sees submitted returns, approves them or sends them
   back with a reason, edits commentary, runs the report pack;
-- ``admin`` manages tolerances, the register and users.
+- ``admin`` manages targets (new versions only, with a reason), tolerances, the register's
+  descriptions and users.
 """
 
 from __future__ import annotations

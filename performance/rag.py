@@ -682,16 +682,15 @@ class _Grids:
             # a row with a value but no (or an unknown) status counts as set
             status = np.where((status < 0) & np.isfinite(values), T_SET, status)
             ok = (pid >= 0) & (year >= 0) & (year < n_years)
-            # originals first, then refreshed versions by effective date: the last one wins.
-            # One stable sort of integers: refreshed, then the rank of the effective date text
-            # (the order a stable sort of the two columns gives, without sorting strings).
+            # the register's one rule for the version in force (the original first, every later
+            # version by effective date, ties in the order added): the last one wins
+            from performance.register import version_precedence
+            from performance.vocabulary import ORIGINAL_VERSION
+
             eff_codes, eff_labels = _text_codes(targets, "effective_from")
-            eff_rank = np.empty(len(eff_labels), dtype=np.int64)
-            eff_rank[sorted(range(len(eff_labels)), key=eff_labels.__getitem__)] = np.arange(len(eff_labels))
-            refreshed = version_codes == _label_code(version_labels, "refreshed")
-            order = np.argsort(refreshed * len(eff_labels) + eff_rank[eff_codes], kind="stable")
+            order = version_precedence(version_codes, version_labels, eff_codes, eff_labels)
             order = order[ok[order]]
-            orig = order[version_codes[order] == _label_code(version_labels, "original")]
+            orig = order[version_codes[order] == _label_code(version_labels, ORIGINAL_VERSION)]
             flat = pid[order] * n_years + year[order]
             # np.put writes in order, so the last row per part and year wins
             np.put(self.tgt_val, flat, values[order])

@@ -12,12 +12,14 @@ exports consume it. Conventions, so that every consumer can rely on them:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from performance.vocabulary import DEFAULT_SETTINGS
+from performance.vocabulary import DEFAULT_SETTINGS, ORIGINAL_VERSION
 
 
 @dataclass
@@ -25,8 +27,9 @@ class Register:
     """Frameworks, indicator parts, targets (all versions), returns and settings.
 
     ``indicators``: one row per indicator part, the columns of the ``Indicators`` sheet.
-    ``targets``: one row per part, year and version, the columns of ``Targets`` plus ``measure``
-    (``""`` where the indicator's own measure applies).
+    ``targets``: one row per part, year and version, in the order they were added, the columns
+    of ``Targets`` plus ``measure`` (``""`` where the indicator's own measure applies); read
+    from the database, also ``reason`` (why an administrator added the version, else ``""``).
     ``returns``: the current version of each value, columns ``framework, code, part, area,
     period, value, provisional, commentary, action, forecast_year_end, source, is_demo``.
     """
@@ -39,9 +42,56 @@ class Register:
     settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
 
 
-# --- views of the register used by the pages and exports -----------------------------------
+# --- which target version is in force ------------------------------------------------------
 
-TARGET_VERSION_ORDER = {"original": 0, "refreshed": 1}
+
+def _effective_day(value) -> int:
+    """A day number for an effective date (a date, a timestamp or its text); 0 when missing
+    or unreadable, so such a version counts as the earliest of the later versions."""
+    if isinstance(value, dt.date):  # also datetimes; and any year, where Timestamp stops at 2262
+        return value.toordinal()
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return 0
+    return 0 if pd.isna(stamp) else stamp.toordinal()
+
+
+def version_precedence(version_codes: np.ndarray, version_labels, effective_codes: np.ndarray,
+                       effective_labels) -> np.ndarray:
+    """The order in which target rows take effect: the one rule for the version in force.
+
+    Rows come factorized (``labels[codes]`` is the column; a code of -1 is missing). Returned
+    are the row positions, in order: the ``original`` version first, then every other version
+    by effective date, rows with the same date in the order they were added (their order in
+    the frame). The last row of a part and year in this order is the version in force.
+
+    Both the register views (:func:`current_targets`) and the RAG engine
+    (``performance.rag``) follow it. Only the distinct labels are looked at, so a million
+    rows cost one integer sort.
+    """
+    later = np.array([str(v).strip() != ORIGINAL_VERSION for v in version_labels] + [True])
+    days = np.array([_effective_day(e) for e in effective_labels] + [0], dtype=np.int64)
+    version_codes = np.asarray(version_codes, dtype=np.intp)
+    effective_codes = np.asarray(effective_codes, dtype=np.intp)
+    # one integer per row: later versions after originals, then by day; a stable sort keeps
+    # the frame's order among equals
+    key = later[version_codes] * (int(days.max()) + 1) + days[effective_codes]
+    return np.argsort(key, kind="stable")
+
+
+def target_version_order(targets: pd.DataFrame) -> np.ndarray:
+    """Row positions of ``targets`` in the order their versions take effect
+    (:func:`version_precedence`); the last of each part and year is in force."""
+    version_codes, version_labels = pd.factorize(targets["version"])
+    effective = targets["effective_from"] if "effective_from" in targets else pd.Series(
+        [None] * len(targets), index=targets.index, dtype=object)
+    effective_codes, effective_labels = pd.factorize(effective)
+    return version_precedence(version_codes, list(version_labels), effective_codes,
+                              list(effective_labels))
+
+
+# --- views of the register used by the pages and exports -----------------------------------
 
 
 def framework_names(register: Register) -> list[str]:
@@ -61,11 +111,11 @@ def lead_partner_options(indicators: pd.DataFrame) -> list[str]:
 
 
 def current_targets(targets: pd.DataFrame) -> pd.DataFrame:
-    """One target per part and year: the refreshed version where the LAA refresh changed it."""
-    ordered = targets.assign(_order=targets["version"].map(TARGET_VERSION_ORDER).fillna(9))
-    ordered = ordered.sort_values(["framework", "code", "part", "year", "_order"])
-    return ordered.drop_duplicates(["framework", "code", "part", "year"], keep="last").drop(
-        columns="_order")
+    """One target per part and year: the version in force (:func:`version_precedence`: the
+    latest by effective date, the original where no later version exists)."""
+    keys = ["framework", "code", "part", "year"]
+    ordered = targets.iloc[target_version_order(targets)]
+    return ordered.drop_duplicates(keys, keep="last").sort_values(keys, kind="stable")
 
 
 def filter_indicators(indicators: pd.DataFrame, *, framework: str | None = None,
@@ -116,15 +166,20 @@ def indicator_parts(register: Register, framework: str, code: str) -> pd.DataFra
 
 
 def target_history(register: Register, framework: str, code: str) -> pd.DataFrame:
-    """Every version of every year's target of one indicator, original before refreshed."""
+    """Every version of every year's target of one indicator, in the order they took effect
+    (the original first), with the reason each later version was added and whether it is the
+    one in force."""
     t = register.targets
     rows = t[(t["framework"] == framework) & (t["code"] == code)]
-    rows = rows.assign(_order=rows["version"].map(TARGET_VERSION_ORDER).fillna(9))
-    rows = rows.sort_values(["part", "year", "_order"]).drop(columns="_order")
+    rows = rows.iloc[target_version_order(rows)]
+    rows = rows.assign(in_force=~rows.duplicated(["part", "year"], keep="last"))
+    rows = rows.sort_values(["part", "year"], kind="stable")  # keeps the order within a year
+    if "reason" not in rows:  # a register read from the workbook: no version added in the app
+        rows = rows.assign(reason="")
     # "target_status", not "status": set / no_survey / ... is not a RAG status.
     return rows.rename(columns={"status": "target_status"})[
-        ["part", "year", "version", "text", "value", "target_status", "measure", "effective_from",
-         "decided_by", "source"]].reset_index(drop=True)
+        ["part", "year", "version", "in_force", "text", "value", "target_status", "measure",
+         "effective_from", "decided_by", "reason", "source"]].reset_index(drop=True)
 
 
 def stated_values(register: Register, framework: str, code: str) -> pd.DataFrame:
@@ -143,10 +198,16 @@ def stated_values(register: Register, framework: str, code: str) -> pd.DataFrame
          "source"]].reset_index(drop=True)
 
 
+def framework_years(register: Register, framework: str) -> list[str]:
+    """The financial years of a framework, first to last: ``["2008/09", "2009/10", "2010/11"]``."""
+    from performance.periods import financial_year, parse_year
+
+    fw = register.frameworks.set_index("framework").loc[framework]
+    return [financial_year(y) for y in range(parse_year(fw["first_year"]), parse_year(fw["last_year"]) + 1)]
+
+
 def reportable_periods(register: Register, framework: str, today=None) -> list[str]:
     """Quarters and years of the framework that have ended by ``today``, oldest first."""
-    import datetime as dt
-
     from performance.periods import parse_year, periods
 
     today = today or dt.date.today()

@@ -51,7 +51,12 @@ UNITS: Final = (
 )
 INDICATOR_STATUSES: Final = ("active", "removed")
 TARGET_STATUSES: Final = ("set", "no_survey", "to_be_confirmed", "not_applicable")
-TARGET_VERSIONS: Final = ("original", "refreshed")
+TARGET_VERSIONS: Final = ("original", "refreshed")  # the versions the register workbook holds
+# The version agreed first. Every other version (the workbook's "refreshed", or one an
+# administrator adds, e.g. "revised 2010") replaces it from its effective date:
+# performance.register.version_precedence is the rule.
+ORIGINAL_VERSION: Final = "original"
+TARGET_VERSION_MAX_LENGTH: Final = 20  # the width of targets.version
 RAG_SCHEMES: Final = ("baseline_and_target", "target_with_tolerance")
 YES_NO: Final = ("yes", "no")
 

@@ -89,6 +89,11 @@ def test_register_page_code_in_url_shows_definition_and_targets(app):
     assert any("NI 151" in s.value for s in at.subheader)
     history = at.dataframe[2].value
     assert set(history["Version"]) == {"original", "refreshed"}
+    # each year's versions in the order they took effect, the last one in force
+    year = history[history["Year"] == "2010/11"]
+    assert year["Version"].tolist() == ["original", "refreshed"]
+    assert year["In force"].tolist() == [False, True]
+    assert "Reason" in history.columns and "Effective from" in history.columns
 
 
 def test_framework_choice_switches_the_register(app):
@@ -202,7 +207,9 @@ def test_indicator_page_shows_targets_versions_and_reasons(app):
     assert at.title[0].value.startswith("NI 151 · ")
     targets = next(d.value for d in at.dataframe if "Decided by" in d.value.columns)
     assert {"original", "refreshed"} <= set(targets["Version"])
-    statuses = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
+    assert "Reason" in targets.columns  # why each later version was added
+    # the rated periods, each with the reason for its status
+    statuses = next(d.value for d in at.dataframe if "Original target" in d.value.columns)
     assert statuses["Reason"].str.len().gt(0).all()
 
 
