@@ -59,7 +59,10 @@ def template_rows(register: Register, framework: str, period: Period,
     """The rows of a returns template: every active part in scope that is due in ``period``."""
     ind = register.indicators if parts is None else parts
     ind = ind[(ind["framework"] == framework) & (ind["status"] == "active")]
-    no_survey = register.targets[register.targets["status"] == "no_survey"]
+    # "No survey" counts only where it is the version in force: a later version with a target
+    # puts the survey back in that year, as the RAG engine reads it.
+    in_force = current_targets(register.targets)
+    no_survey = in_force[(in_force["framework"] == framework) & (in_force["status"] == "no_survey")]
     skip = {(r.code, r.part): set() for r in ind.itertuples()}
     for r in no_survey.itertuples():
         skip.setdefault((r.code, r.part), set()).add(r.year)

@@ -514,3 +514,18 @@ def test_latest_period_with_data_is_latest_own_value(build):
 
 def test_latest_period_with_data_none_without_returns(build):
     assert latest_period_with_data(neet(build).register()) is None
+
+
+def test_template_and_rating_agree_when_a_later_version_brings_a_survey_back(build):
+    # The original said "No survey" for 2009/10; a later version sets a target for that year.
+    from performance.periods import parse_period
+    from performance.returns import template_rows
+
+    build.indicator("NI 001", frequency="biennial_survey", baseline=72.5)
+    build.target("NI 001", "2009/10", math.nan, status="no_survey", text="No survey")
+    build.target("NI 001", "2009/10", 74.0, version="revised 2010", effective_from="2010-01-15",
+                 text="74%")
+    build.ret("NI 001", "2009/10", 75.0)
+    reg = build.register()
+    assert row(rate(reg), "NI 001", "2009/10").status == "green"
+    assert template_rows(reg, "LAA", parse_period("2009/10"))["code"].tolist() == ["NI 001"]
