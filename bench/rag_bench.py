@@ -69,8 +69,9 @@ def output_floor(dtypes: pd.Series, value, target, baseline) -> pd.DataFrame:
         if dtype == np.dtype(object):
             out[name] = pd.Series(labels[codes], dtype=object, copy=False)
         elif isinstance(dtype, pd.CategoricalDtype):  # the same categories, codes copied
-            small = codes.astype(np.int8 if dtype.categories.size < 127 else np.int32)
-            out[name] = pd.Categorical.from_codes(small % dtype.categories.size, dtype=dtype,
+            # pandas stores the codes in the smallest integer type for the number of
+            # categories, as it does for rate()'s columns
+            out[name] = pd.Categorical.from_codes(codes % dtype.categories.size, dtype=dtype,
                                                   validate=False)
         else:
             out[name] = target.astype(dtype)  # target: no NaN to cast to int

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data_loaders.database import pending_returns, review_returns, sign_off_required
+from performance.returns import describe_selection
 from ui.page import engine, page_setup
 from ui.tables import show_table
 
@@ -38,9 +39,7 @@ event = show_table(pending, key=f"pending_{table_round}", title="Returns waiting
                    on_select="rerun", selection_mode="multi-row")
 rows = event.selection.rows if event else []
 chosen = [waiting_ids[r] for r in rows if 0 <= r < len(waiting_ids)]
-described = [f"{' '.join(filter(None, (w.code, w.part, w.period)))} from {w.submitted_by}"
-             for w in pending[pending["id"].isin(chosen)].itertuples()]
-st.caption(f"{len(chosen)} selected" + (": " + "; ".join(described) if described else "."))
+st.caption(describe_selection(pending, chosen))
 reason = st.text_area("Reason (needed to send back)", key="review_reason")
 approve, send_back, _ = st.columns([1, 1, 4])
 

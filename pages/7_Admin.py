@@ -20,6 +20,7 @@ from performance.register import (
     framework_years,
     lead_partner_options,
     target_history,
+    theme_board_names,
 )
 from performance.vocabulary import MEASURES, TARGET_STATUSES
 from ui.page import engine, page_setup
@@ -89,9 +90,9 @@ target_label = st.selectbox("Indicator part", labels, key="target_part")
 target_part = indicators.iloc[labels.index(target_label)]
 years = framework_years(ctx.register, ctx.framework)
 year = st.selectbox("Year", years, key="target_year")
-versions = target_history(ctx.register, ctx.framework, target_part["code"])
-versions = versions[(versions["part"] == target_part["part"]) & (versions["year"] == year)]
-show_table(versions.drop(columns=["part", "year"]), key="target_versions",
+versions = target_history(ctx.register, ctx.framework, target_part["code"], part=target_part["part"],
+                          year=year)
+show_table(versions, key="target_versions",
            title=f"{target_label} {year} targets")
 TARGET_INPUTS = ("target_version", "target_value", "target_text", "target_effective",
                  "target_decided_by", "target_source", "target_reason")
@@ -108,7 +109,7 @@ with st.form("add_target"):
                              format_func=lambda m: m.replace("_", " ") or
                              f"the indicator's own ({target_part['measure'].replace('_', ' ')})")
     effective = right.date_input("Takes effect from", value=None, min_value=dt.date(2000, 1, 1),
-                                 max_value=dt.date.today() + dt.timedelta(days=3660),
+                                 max_value=dt.date.today(),
                                  format="DD/MM/YYYY", key="target_effective")
     decided_by = left.text_input("Decided by", placeholder="e.g. LSP Board 14 June 2010",
                                  key="target_decided_by")
@@ -140,8 +141,7 @@ form_id = f"{edit_part['code']}|{edit_part['part']}"
 # silently overwritten with these words.
 seen_key = f"edit_seen|{form_id}"
 seen = st.session_state.setdefault(seen_key, {f: str(edit_part[f]) for f in EDITABLE_FIELDS})
-boards = ctx.register.theme_boards
-boards = boards[boards["framework"] == ctx.framework]["theme_board"].tolist()
+boards = theme_board_names(ctx.register, ctx.framework)
 inputs = {f: f"edit_{f}|{form_id}" for f in EDITABLE_FIELDS}
 with st.form("edit_register"):
     values = {

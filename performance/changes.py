@@ -80,12 +80,18 @@ def in_force(existing: pd.DataFrame) -> dict | None:
     return existing.iloc[target_version_order(existing)[-1]].to_dict()
 
 
+def _day(date: dt.date) -> str:
+    """A date as the pages write it: "1 June 2010"."""
+    return f"{date.day} {date:%B %Y}"
+
+
 def _label(code: str, part: str) -> str:
     return f"{code} {part}".strip()
 
 
 def check_target_version(new: Mapping, *, first_year: str, last_year: str, unit: str,
-                         part_measure: str, existing: pd.DataFrame) -> dict:
+                         part_measure: str, existing: pd.DataFrame,
+                         today: dt.date | None = None) -> dict:
     """Check a new target version; return the row to store, or raise :class:`ChangeRefused`.
 
     ``new`` holds ``code, part, year, version, value, status, text, measure, effective_from,
@@ -93,9 +99,10 @@ def check_target_version(new: Mapping, *, first_year: str, last_year: str, unit:
     ``unit`` and ``part_measure`` the indicator part's, ``existing`` the versions of the part
     and year already stored (columns ``version, effective_from``), in the order added.
 
-    A new version must take effect on or after the version in force, so that it is the one
-    in force once added (the latest effective version wins): a version that would be in
-    force never would only mislead.
+    A new version must take effect on or after a later version in force, so that it is the
+    one in force once added (the latest effective version wins): a version that would be in
+    force never would only mislead. Its date may not be after ``today`` (default: the date
+    today), since a version cannot be corrected once stored.
     """
     problems: list[tuple[str, str]] = []
     label = _label(new["code"], new["part"])
@@ -152,11 +159,18 @@ def check_target_version(new: Mapping, *, first_year: str, last_year: str, unit:
         problems.append(("effective_from", problem))
     elif effective_from is None:
         problems.append(("effective_from", "give the date from which the new version applies"))
-    elif current is not None:
+    elif effective_from > (today or dt.date.today()):
+        # Versions are never edited: a mistyped future date would put this version in force at
+        # once and refuse every correction dated before it. Record a version once it is decided.
+        problems.append(("effective_from", (
+            f"{_day(effective_from)} is in the future; add the version once it has been decided, "
+            "with the date it takes effect")))
+    elif current is not None and str(current.get("version", "")).strip() != "original":
+        # any later version beats the original whatever its date; among later ones the latest wins
         current_from, _ = _date(current.get("effective_from"))
         if current_from is not None and effective_from < current_from:
             problems.append(("effective_from", (
-                f"{effective_from:%d %B %Y} is before {current_from:%d %B %Y}, when the version in "
+                f"{_day(effective_from)} is before {_day(current_from)}, when the version in "
                 f"force ('{current['version']}') took effect; a new version takes effect on or after it")))
 
     decided_by = str(new.get("decided_by") or "").strip()

@@ -278,17 +278,17 @@ def _text_codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     if column not in df.columns:
         return np.zeros(len(df), dtype=np.intp), np.array([""], dtype=object)
     col = df[column]
-    if isinstance(col.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(
-            col.cat.categories.dtype):  # already factorized (the database reader's text)
+    text_categories = isinstance(col.dtype, pd.CategoricalDtype) and pd.api.types.infer_dtype(
+        col.cat.categories, skipna=True) in ("string", "empty")
+    if text_categories:  # already factorized (e.g. a rated frame's text): no hashing
         codes = col.cat.codes.to_numpy().astype(np.intp)
-        uniques = col.cat.categories.astype(object)
-        text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+        text = pd.Series(np.asarray(col.cat.categories, dtype=object), dtype=object).astype(str)
     elif _one_value(col):  # e.g. the framework or area of every return: no hashing needed
         codes, uniques = np.zeros(len(col), dtype=np.intp), col.iloc[:1].array
     else:
         codes, uniques = pd.factorize(col)  # missing -> -1
         codes = codes.astype(np.intp, copy=False)
-    if isinstance(col.dtype, pd.CategoricalDtype):
+    if text_categories:
         pass  # text set above
     elif isinstance(col.dtype, pd.StringDtype):
         text = pd.Series(uniques).astype(str)  # the same astype/strip as _text, so the same
@@ -851,7 +851,8 @@ def _categorical(codes: np.ndarray, labels) -> pd.Series:
     A million rows name a few thousand distinct texts; a categorical holds each once plus a
     small integer per row, so building it is an integer copy (a Python object per row costs a
     pointer and a reference count each). Categories are put in alphabetical order, so sorting
-    the column sorts as the text would; ``labels`` must be distinct.
+    the column sorts as the text would; ``labels`` must be distinct text (no missing values:
+    a missing row is code -1).
     """
     labels = np.asarray(labels, dtype=object)
     if len(labels) > 1 and not (labels[1:] > labels[:-1]).all():  # recode alphabetically
@@ -860,10 +861,9 @@ def _categorical(codes: np.ndarray, labels) -> pd.Series:
         rank[order] = np.arange(len(order))
         rank[-1] = -1  # code -1 stays missing
         codes, labels = rank[codes], labels[order]
-    small = np.int8 if len(labels) < 127 else np.int16 if len(labels) < 32_000 else np.int32
     dtype = pd.CategoricalDtype(pd.Index(labels, dtype=object))
-    return pd.Series(pd.Categorical.from_codes(codes.astype(small), dtype=dtype, validate=False),
-                     copy=False)
+    # pandas keeps the codes in the smallest integer type that holds the categories
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), copy=False)
 
 
 # by slot (Q1..Q4, annual): the share of the year's target due by then, and how many grid

@@ -165,10 +165,12 @@ def indicator_parts(register: Register, framework: str, code: str) -> pd.DataFra
     return ind[(ind["framework"] == framework) & (ind["code"] == code)]
 
 
-def target_history(register: Register, framework: str, code: str) -> pd.DataFrame:
+def target_history(register: Register, framework: str, code: str, *, part: str | None = None,
+                   year: str | None = None) -> pd.DataFrame:
     """Every version of every year's target of one indicator, in the order they took effect
     (the original first), with the reason each later version was added and whether it is the
-    one in force."""
+    one in force. Given ``part`` or ``year``, only that part's or year's versions, without
+    that column."""
     t = register.targets
     rows = t[(t["framework"] == framework) & (t["code"] == code)]
     rows = rows.iloc[target_version_order(rows)]
@@ -177,9 +179,19 @@ def target_history(register: Register, framework: str, code: str) -> pd.DataFram
     if "reason" not in rows:  # a register read from the workbook: no version added in the app
         rows = rows.assign(reason="")
     # "target_status", not "status": set / no_survey / ... is not a RAG status.
-    return rows.rename(columns={"status": "target_status"})[
+    rows = rows.rename(columns={"status": "target_status"})[
         ["part", "year", "version", "in_force", "text", "value", "target_status", "measure",
          "effective_from", "decided_by", "reason", "source"]].reset_index(drop=True)
+    for column, wanted in (("part", part), ("year", year)):
+        if wanted is not None:  # one part or one year: the column would only repeat it
+            rows = rows[rows[column] == wanted].drop(columns=column).reset_index(drop=True)
+    return rows
+
+
+def theme_board_names(register: Register, framework: str) -> list[str]:
+    """The theme boards of a framework, in register order."""
+    boards = register.theme_boards
+    return boards[boards["framework"] == framework]["theme_board"].tolist()
 
 
 def stated_values(register: Register, framework: str, code: str) -> pd.DataFrame:

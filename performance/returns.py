@@ -284,3 +284,12 @@ def commentable_values(history: pd.DataFrame, own_area: str) -> dict[str, dict]:
     real = history[~history["is_demo"].astype(bool) & (history["area"] == own_area)]
     latest = real.sort_values("version").drop_duplicates(["part", "period"], keep="last")
     return {f"{r['part']} {r['period']}".strip(): r for r in latest.to_dict("records")}
+
+
+def describe_selection(pending: pd.DataFrame, chosen: list[int]) -> str:
+    """The caption under the sign-off table: how many returns are selected and which, e.g.
+    "2 selected: NI 117 2009/10 Q3 from a@luton.gov.uk; NI 120 male 2009/10 from b@…"."""
+    picked = pending[pending["id"].isin(chosen)]
+    described = [f"{' '.join(filter(None, (r.code, r.part, r.period)))} from {r.submitted_by}"
+                 for r in picked.itertuples()]
+    return f"{len(chosen)} selected" + (": " + "; ".join(described) if described else ".")

@@ -53,6 +53,8 @@ def _check(existing=STORED, unit="percent", part_measure="snapshot", **changes):
         pytest.param({"effective_from": D(2009, 12, 1)}, "effective_from",
                      "before 19 January 2010, when the version in force ('refreshed')",
                      id="effective_before_the_version_in_force"),
+        pytest.param({"effective_from": D(2099, 1, 1)}, "effective_from",
+                     "1 January 2099 is in the future", id="effective_in_the_future"),
         pytest.param({"decided_by": " "}, "decided_by", "say who decided", id="decided_by_empty"),
         pytest.param({"reason": ""}, "reason", "give the reason", id="reason_empty"),
     ],
@@ -162,3 +164,11 @@ def test_check_register_edit_refuses_a_field_someone_else_changed_meanwhile():
     seen = {**CURRENT, "title": "The title when the page was opened"}
     with pytest.raises(ChangeRefused, match="title: was changed by someone else"):
         check_register_edit({"title": "Mine"}, CURRENT, theme_boards=BOARDS, reason="r", expected=seen)
+
+
+def test_check_target_version_any_later_version_may_predate_the_original_date():
+    # Only the original is stored: a later version beats it whatever its date, so no date
+    # comparison applies (a refresh dated before the original's own date is still the later word).
+    only_original = STORED[STORED["version"] == "original"]
+    row = _check(existing=only_original, effective_from=D(2008, 1, 1))
+    assert row["effective_from"] == D(2008, 1, 1)

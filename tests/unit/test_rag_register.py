@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -529,3 +530,51 @@ def test_template_and_rating_agree_when_a_later_version_brings_a_survey_back(bui
     reg = build.register()
     assert row(rate(reg), "NI 001", "2009/10").status == "green"
     assert template_rows(reg, "LAA", parse_period("2009/10"))["code"].tolist() == ["NI 001"]
+
+
+# --- column kinds of the rated frame ---------------------------------------------------------
+
+PLAIN_TEXT = ("status", "direction", "direction_year", "forecast_status", "forecast_basis",
+              "polarity", "commentary", "action", "source", "target_text")
+CATEGORICAL_TEXT = ("framework", "code", "part", "title", "theme", "theme_board", "unit",
+                    "frequency", "measure", "period", "year", "scheme", "comparator", "own_area",
+                    "target_status", "target_version", "first_year", "survey_years")
+
+
+def _two_indicators(build):
+    build.indicator("NI 117", polarity="lower_is_better", baseline=7.2, title="NEET")
+    build.indicator("NI 039", polarity="lower_is_better", baseline=2165.0, title="Alcohol")
+    for code, value in (("NI 117", 6.5), ("NI 039", 1600.0)):
+        build.target(code, "2009/10", value)
+    build.ret("NI 117", "2009/10 Q3", 6.55, commentary="On track")
+    build.ret("NI 039", "2009/10 Q3", 1900.0)
+    return build.register()
+
+
+def test_rate_text_columns_are_categorical_except_plain_texts_callers_map_or_edit(build):
+    rated = rate(_two_indicators(build))
+    for column in CATEGORICAL_TEXT:
+        assert isinstance(rated[column].dtype, pd.CategoricalDtype), column
+    for column in PLAIN_TEXT:
+        assert rated[column].dtype == object, column
+    rated.loc[rated.index[0], "commentary"] = "=1+1"  # free text stays editable
+
+
+def test_rate_categorical_columns_sort_alphabetically_like_text(build):
+    rated = rate(_two_indicators(build))  # NI 117 is registered before NI 039
+    assert list(rated["code"].cat.categories) == ["NI 039", "NI 117"]
+    assert rated.sort_values("title", kind="stable")["title"].iloc[0] == "Alcohol"
+
+
+@pytest.mark.parametrize("kind", ["category", "str", "object"])
+def test_rate_reads_returns_of_any_text_kind_alike(build, kind):
+    register = _two_indicators(build)
+    expected = rate(register)
+    returns = register.returns.copy()
+    for column in ("framework", "code", "part", "area", "period", "commentary"):
+        returns[column] = returns[column].astype(kind)
+    returns["action"] = pd.Series([np.nan] * len(returns), dtype="float").astype(kind)  # no text
+    register.returns = returns
+    got = rate(register)
+    pd.testing.assert_frame_equal(got.drop(columns="action"), expected.drop(columns="action"))
+    assert (got["action"] == "").all()
