@@ -4,7 +4,6 @@ import streamlit as st
 
 from data_loaders.database import count_pending, database_description
 from performance.exports import overview_table, report_pack
-from performance.figures import status_matrix_figure
 from performance.overview import (
     apply_filters,
     board_counts_table,
@@ -16,10 +15,10 @@ from performance.overview import (
     rag_counts,
     signed,
 )
-from performance.vocabulary import METRIC_DELTA_COLOURS, STATUS_LABELS, STATUSES, status_badge
+from performance.vocabulary import METRIC_DELTA_COLOURS, STATUSES, status_badge
 from ui.filters import filter_widgets, url_select
 from ui.page import demo_banner, engine, load_rated, page_setup
-from ui.tables import XLSX, show_table
+from ui.tables import XLSX, show_status_matrix, show_table
 
 ctx = page_setup("Overview")
 st.title("Performance overview")
@@ -27,8 +26,7 @@ if ctx.user.can("sign_off") and (waiting := count_pending(engine())):
     st.info(f"**{waiting} returns are waiting for sign-off.**", icon=":material/task_alt:")
     st.page_link("pages/5_Sign_off.py", label="Review them", icon=":material/task_alt:")
 
-rated = load_rated()
-rated = rated[rated["framework"] == ctx.framework]
+rated = load_rated(ctx.framework)
 periods = period_options(rated)
 period = url_select("Period", periods, "period", default=latest_period(rated))
 filters = filter_widgets(rated)
@@ -81,8 +79,6 @@ if ctx.user.can("sign_off"):
                            icon=":material/download:", key="download_pack")
 
 st.subheader("Three years at a glance")
-st.caption(" · ".join(status_badge(s) for s in STATUSES) + ". Hover over a cell for the reason.")
-matrix = rows  # quarters and the year-end column, so annual indicators show their outturn
-st.plotly_chart(status_matrix_figure(matrix, matrix["reason"]), width="stretch",
-                key="matrix", config={"displaylogo": False})
-st.caption(f"{len(STATUS_LABELS)} statuses; grey ones are never counted as red.")
+st.caption(f"Every indicator part in every quarter and at each year end; {period} is marked. Hover "
+           "over a cell for the reason; grey statuses are never counted as red.")
+show_status_matrix(rows, key="matrix", period=period)

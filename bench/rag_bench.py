@@ -71,8 +71,8 @@ def output_floor(dtypes: pd.Series, value, target, baseline) -> pd.DataFrame:
         elif isinstance(dtype, pd.CategoricalDtype):  # the same categories, codes copied
             # pandas stores the codes in the smallest integer type for the number of
             # categories, as it does for rate()'s columns
-            out[name] = pd.Categorical.from_codes(codes % dtype.categories.size, dtype=dtype,
-                                                  validate=False)
+            picked = codes.astype(np.int64) % dtype.categories.size
+            out[name] = pd.Categorical.from_codes(picked, dtype=dtype, validate=False)
         else:
             out[name] = target.astype(dtype)  # target: no NaN to cast to int
     return pd.DataFrame(out, copy=False)

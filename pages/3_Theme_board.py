@@ -11,8 +11,7 @@ from ui.page import demo_banner, load_rated, page_setup
 from ui.tables import show_table
 
 ctx = page_setup("Theme boards")
-rated = load_rated()
-rated = rated[rated["framework"] == ctx.framework]
+rated = load_rated(ctx.framework)
 boards = sorted(rated["theme_board"].unique())
 left, right = st.columns([3, 1])
 board = url_select("Theme board", boards, "board", default=boards[0], container=left)

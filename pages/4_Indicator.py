@@ -12,8 +12,7 @@ from ui.page import demo_banner, engine, load_rated, page_setup
 from ui.tables import show_table
 
 ctx = page_setup("Indicator detail")
-rated = load_rated()
-rated = rated[rated["framework"] == ctx.framework]
+rated = load_rated(ctx.framework)
 codes = list(dict.fromkeys(rated["code"]))
 code = url_select("Indicator", codes, "code", default=codes[0])
 parts = indicator_parts(ctx.register, ctx.framework, code)

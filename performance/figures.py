@@ -1,4 +1,6 @@
-"""Plotly figures of the dashboard: trajectories, small multiples, the status matrix, RAG counts.
+"""Plotly figures of the dashboard: trajectories, small multiples, RAG counts.
+
+(The three-year status matrix is an HTML table: :mod:`performance.matrix`.)
 
 Pure builders: each takes frames from :func:`performance.rag.rate` (and the register's targets)
 and returns a ``plotly.graph_objects.Figure``; no Streamlit, no database. Statuses are drawn
@@ -39,7 +41,6 @@ __all__ = [
     "part_label",
     "small_multiples",
     "status_counts_figure",
-    "status_matrix_figure",
     "trajectory_figure",
 ]
 
@@ -70,7 +71,6 @@ UNIT_WORDS = {
 _SLOTS, _ANNUAL_SLOT = 5, 4  # period_order = year * 5 + slot (Q1..Q4 = 0..3, annual = 4)
 _SIGN = {"higher_is_better": 1, "lower_is_better": -1}
 _HEIGHT, _COMPACT_HEIGHT = 440, 260
-_MATRIX_ROW_PX = 20
 _FONT = {"family": "Source Sans Pro, Arial, sans-serif", "color": TEXT_COLOUR}
 
 
@@ -519,110 +519,6 @@ def small_multiples(rated: pd.DataFrame, targets: pd.DataFrame | None,
         order.sort(key=lambda k: position.get(tuple(k), len(position)))
     return [(part_label(code, part), trajectory_figure(groups[(fw, code, part)], targets, compact=True))
             for fw, code, part in order]
-
-
-# --- the status matrix ------------------------------------------------------------------------
-
-
-def _discrete_colourscale() -> list[tuple[float, str]]:
-    """A step colour scale: code i (index into STATUSES) fills [i/n, (i+1)/n] with its colour."""
-    n = len(STATUSES)
-    scale = []
-    for i, status in enumerate(STATUSES):
-        scale += [(i / n, STATUS_COLOURS[status]), ((i + 1) / n, STATUS_COLOURS[status])]
-    return scale
-
-
-def _aligned(reasons: pd.Series | None, rated: pd.DataFrame) -> np.ndarray | str:
-    """Reasons in the order of ``rated``: by index label, or by position when the index was reset."""
-    if reasons is None:
-        return ""
-    if reasons.index.equals(rated.index) or not reasons.index.isin(rated.index).all():
-        if len(reasons) != len(rated):
-            raise ValueError(f"{len(reasons)} reasons for {len(rated)} rated rows")
-        return reasons.to_numpy(dtype=object)
-    return reasons.reindex(rated.index).to_numpy(dtype=object)
-
-
-def status_matrix_figure(rated: pd.DataFrame, reasons: pd.Series | None = None) -> go.Figure:
-    """Every indicator part (rows, register order top to bottom) against every period of ``rated``
-    (columns, timeline order): three years on one screen.
-
-    Cells are coloured by status on a discrete scale from ``STATUS_COLOURS`` (z is the index of
-    the status in ``STATUSES``), with the status symbol as cell text and, on hover, the part,
-    period, status and ``reasons`` (a Series aligned with ``rated``'s index, e.g. from
-    :func:`performance.rag.explain`) when given. Pass quarters only for a quarter grid; annual
-    periods, if present, get a column after the year's Q4. Height grows with the rows.
-    """
-    keys = ["framework", "code", "part"]
-    parts = rated[keys].drop_duplicates()
-    labels = [part_label(c, p) for c, p in zip(parts["code"], parts["part"], strict=True)]
-    # Two frameworks may share a code: keep rows apart by naming the framework.
-    dupes = {lab for lab in labels if labels.count(lab) > 1}
-    labels = [f"{lab} ({fw})" if lab in dupes else lab
-              for lab, fw in zip(labels, parts["framework"], strict=True)]
-    periods = rated[["period_order", "period"]].drop_duplicates("period_order").sort_values("period_order")
-    columns = periods["period"].astype(str).tolist()
-    row_of = {tuple(k): i for i, k in enumerate(parts.itertuples(index=False))}
-    col_of = {o: j for j, o in enumerate(periods["period_order"])}
-
-    n_rows, n_cols = len(labels), len(columns)
-    z = np.full((n_rows, n_cols), np.nan)
-    text = np.full((n_rows, n_cols), "", dtype=object)
-    hover = np.full((n_rows, n_cols), "", dtype=object)
-    code_of = {s: i for i, s in enumerate(STATUSES)}
-    frame = rated.assign(matrix_reason=_aligned(reasons, rated))
-    columns_used = [*keys, "period", "period_order", "status", "title", "matrix_reason"]
-    for r in frame[columns_used].itertuples(index=False):
-        i, j = row_of[(r.framework, r.code, r.part)], col_of[r.period_order]
-        status = str(r.status)
-        if status not in code_of:
-            continue
-        z[i, j] = code_of[status]
-        text[i, j] = STATUS_SYMBOLS[status]
-        lines = [f"<b>{labels[i]}</b> · {_wrap(r.title, 60)}", f"{r.period}: {status_badge(status)}"]
-        if isinstance(r.matrix_reason, str) and r.matrix_reason:
-            lines.append(_wrap(r.matrix_reason))
-        hover[i, j] = "<br>".join(lines)
-
-    n = len(STATUSES)
-    fig = go.Figure(go.Heatmap(
-        z=z, x=columns, y=labels, text=text, customdata=hover, texttemplate="%{text}",
-        textfont={"size": 12, "color": TEXT_COLOUR}, hovertemplate="%{customdata}<extra></extra>",
-        colorscale=_discrete_colourscale(), zmin=-0.5, zmax=n - 0.5, showscale=False,
-        xgap=2, ygap=2, hoverongaps=False, name="Status"))
-    # A legend key: one entry per status, shape and label as well as colour.
-    for status in STATUSES:
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=status_badge(status), showlegend=True,
-            marker={"symbol": "square", "size": 13, "color": STATUS_COLOURS[status],
-                    "line": {"width": 1, "color": COMPARATOR_COLOUR}}))
-    seen: set[int] = set()
-    orders = periods["period_order"].to_numpy()
-    quarters_shown = bool((orders % _SLOTS != _ANNUAL_SLOT).any())
-    ticks = []
-    for p, o in zip(columns, orders, strict=True):
-        ticks.append(_tick_text(p, o, seen, quarters_shown))
-        seen.add(int(o) // _SLOTS)
-    # A rule between years, so the eye finds "2009/10" without counting columns.
-    for j in range(1, n_cols):
-        if orders[j] // _SLOTS != orders[j - 1] // _SLOTS:
-            fig.add_shape(type="line", xref="x", yref="paper", x0=j - 0.5, x1=j - 0.5, y0=0, y1=1,
-                          line={"color": BASELINE_COLOUR, "width": 1.5})
-    fig.update_layout(
-        height=max(260, 150 + _MATRIX_ROW_PX * n_rows),
-        margin={"l": 10, "r": 10, "t": 85, "b": 10},
-        plot_bgcolor="white", paper_bgcolor="white", font={**_FONT, "size": 12},
-        hoverlabel={"bgcolor": "white", "font": {"color": TEXT_COLOUR}, "align": "left"},
-        legend={"orientation": "h", "yref": "container", "y": 1, "yanchor": "top", "x": 0,
-                "font": {"size": 12}},
-        # Periods along the top: on a long grid they stay in view while reading the first rows.
-        xaxis={"side": "top", "type": "category", "tickmode": "array", "tickvals": columns, "ticktext": ticks,
-               "showgrid": False, "fixedrange": True},
-        yaxis={"type": "category", "autorange": "reversed", "showgrid": False, "fixedrange": True,
-               "automargin": True, "tickfont": {"size": 12}},
-    )
-    return fig
 
 
 # --- RAG counts per theme board -----------------------------------------------------------------

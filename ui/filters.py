@@ -22,9 +22,12 @@ def url_select(label: str, options: list[str], param: str, default: str | None =
 def filter_widgets(rated, container=st) -> Filters:
     """The overview's filters, read from and written back to the URL."""
     current = Filters.from_query(st.query_params)
-    boards = sorted(rated["theme_board"].unique())
-    kinds = [k for k in KINDS if k in set(rated["kind"])]
-    leads = sorted({p for t in rated["lead_partner"].unique() for p in split_partners(t)}, key=str.casefold)
+    # Options from the distinct values only: the rated frame has a row per part and period.
+    boards = sorted(rated["theme_board"].dropna().unique())
+    present = set(rated["kind"].dropna().unique())
+    kinds = [k for k in KINDS if k in present]
+    leads = sorted({p for t in rated["lead_partner"].dropna().unique() for p in split_partners(t)},
+                   key=str.casefold)
     cols = container.columns([3, 2, 2, 2, 2])
     chosen = Filters(
         theme_board=cols[0].multiselect("Theme board", boards, default=_keep(current.theme_board, boards),

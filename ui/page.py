@@ -46,9 +46,12 @@ def _engine(url: str):
     return open_database(url)
 
 
-@st.cache_data(show_spinner="Loading the register…", max_entries=4)
+@st.cache_resource(show_spinner="Loading the register…", max_entries=4)
 def _register(url: str, version: int) -> Register:
     # Keyed on the newest load id, so an import or target change shows on the next render.
+    # A resource like the rated frame: one Register shared by every session, read-only (pages
+    # derive new frames from it, never assign into it); cache_data would unpickle a copy of
+    # every table on every rerun of every page.
     return read_register(_engine(url))
 
 
@@ -57,25 +60,34 @@ def engine():
     return _engine(database_url())
 
 
-@st.cache_data(show_spinner="Rating every indicator…", max_entries=4)
+@st.cache_resource(show_spinner="Rating every indicator…", max_entries=4)
 def _rated(url: str, version: int):
+    # A resource, not cache_data: cache_data would unpickle a fresh copy of every row of every
+    # period on each rerun of each session (0.1 s and a second copy in memory at 150 areas).
+    # The frame is shared and read-only: pages filter it (a new frame; copy-on-write keeps
+    # the cached one unchanged) and never assign into it.
     from performance import rag
-    from performance.overview import with_reasons, with_register_columns
+    from performance.overview import framework_slices, with_reasons, with_register_columns
 
     register = _register(url, version)
     # Reasons built once per data version here, so no page rebuilds them on every rerun.
-    return with_reasons(with_register_columns(rag.rate(register), register), register)
+    return framework_slices(with_reasons(with_register_columns(rag.rate(register), register), register))
 
 
-def load_rated():
+def load_rated(framework: str | None = None):
     """Every indicator part rated in every period, with reasons (cached like the register;
-    filter after)."""
+    filter after), or the rows of one ``framework`` only (a view of the cached frame, not a
+    copy). Shared by every session: read it, filter it, never assign into it."""
     url = database_url()
-    return _rated(url, data_version(_engine(url)))
+    rated, slices = _rated(url, data_version(_engine(url)))
+    if framework is None:
+        return rated
+    return rated.iloc[slices.get(framework, slice(0, 0))]
 
 
 def load_register() -> Register:
-    """The register and current values, cached until the next load into the database."""
+    """The register and current values, cached until the next load into the database (shared
+    by every session: read it, never assign into it)."""
     url = database_url()
     return _register(url, data_version(_engine(url)))
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders.database import database_description
+from performance.matrix import MATRIX_PAGE_PARTS, part_numbers, status_grid, status_matrix_html
 from performance.tables import for_display
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,3 +41,26 @@ def show_table(frame: pd.DataFrame, *, key: str, title: str, about: dict[str, st
     right.download_button("CSV", csv, file_name=f"{stem}.csv", mime="text/csv",
                           icon=":material/download:", key=f"{key}_csv", on_click="ignore")
     return shown
+
+
+def show_status_matrix(rated: pd.DataFrame, *, key: str, period: str | None = None,
+                       page_parts: int = MATRIX_PAGE_PARTS) -> None:
+    """The three-year matrix of ``rated``'s parts (see :mod:`performance.matrix`), the column of
+    ``period`` marked.
+
+    Up to ``page_parts`` parts are drawn at once; a larger register gets a picker of the range
+    of parts to show (register order), so the page stays quick for a region of many areas.
+    """
+    numbers = part_numbers(rated)
+    total = int(numbers.max()) + 1 if len(numbers) else 0
+    if not total:
+        st.info("No indicator parts match the filters.", icon=":material/filter_alt:")
+        return
+    start, rows = 0, None
+    if total > page_parts:
+        starts = range(0, total, page_parts)
+        ranges = [f"{s + 1:,}–{min(s + page_parts, total):,}" for s in starts]
+        chosen = st.selectbox(f"Parts shown ({total:,} in all, {page_parts} at a time; the "
+                              "filters above narrow them)", ranges, key=f"{key}_page")
+        start, rows = starts[ranges.index(chosen)], page_parts
+    st.html(status_matrix_html(status_grid(rated, start=start, rows=rows, numbers=numbers), current=period))

@@ -60,10 +60,20 @@ def test_overview_with_a_filter_in_the_url_shows_only_that_board(server, page):
     wait_for_app(page)
     page.get_by_text("Performance overview").wait_for()
     page.get_by_text("2009/10 Q3: ", exact=False).first.wait_for()
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     wait_for_tables(page)
     assert page.get_by_text("Stronger and Safer Communities Board").count() == 0
     _shot(page, "overview")
+    # The three-year matrix: a row per part of the board, every cell a symbol and a reason.
+    matrix = page.locator('[data-testid="stHtml"] .lsp-matrix')
+    rows = matrix.locator("tbody tr")
+    assert rows.count() == 9
+    assert rows.first.locator("th").inner_text() == "NI 120 male"
+    red = matrix.locator("td.s-red").first
+    assert red.inner_text() == "■"
+    assert "■ Red" in red.get_attribute("title") and "target" in red.get_attribute("title")
+    red.scroll_into_view_if_needed()
+    red.hover()
+    page.screenshot(path=str(SCREENSHOTS / "overview_matrix.png"))
 
 
 def test_theme_board_page_draws_a_chart_per_indicator(server, page):

@@ -192,6 +192,70 @@ def test_overview_filters_in_the_url_narrow_the_tables(app):
     assert _param(at, "status") == ["red"]
 
 
+def _matrix_rows(html: str) -> list[str]:
+    """The part named at the head of each row of the status matrix (performance.matrix)."""
+    import re
+
+    return re.findall(r'<tr><th scope="row">([^<]*)</th>', html)
+
+
+def test_overview_matrix_shows_every_part_of_the_filtered_view(app):
+    at = app("app.py", {"period": "2009/10 Q3", "theme_board": "Health and Well-Being Board"})
+    assert not at.exception, at.exception
+    (matrix,) = at.get("html")
+    parts = _parts_table(at)
+    assert _matrix_rows(matrix.value) == [f"{c} {p}".strip() for c, p in zip(parts["Code"], parts["Part"],
+                                                                               strict=True)]
+    assert 'class="s-red' in matrix.value and "Hover over a cell for the reason" in " ".join(
+        c.value for c in at.caption)
+
+
+def _paged_matrix():
+    from ui.page import load_rated
+    from ui.tables import show_status_matrix
+
+    rated = load_rated()
+    show_status_matrix(rated[rated["framework"] == "Luton LAA 2008-11"], key="m", page_parts=25)
+
+
+def test_status_matrix_of_a_large_register_is_shown_a_page_of_parts_at_a_time(app):
+    at = AppTest.from_function(_paged_matrix, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    pager = at.selectbox(key="m_page")
+    assert pager.options[:2] == ["1–25", "26–50"] and pager.options[-1].startswith("51–")
+    first = _matrix_rows(at.get("html")[0].value)
+    assert len(first) == 25 and first[0] == "NI 001"
+    pager.select("26–50").run()
+    second = _matrix_rows(at.get("html")[0].value)
+    assert len(second) == 25 and not set(first) & set(second)
+
+
+def test_pages_leave_the_shared_register_and_rated_frame_unchanged(app):
+    """The register and the rated frame are cached once per data version and shared by every
+    session (st.cache_resource, no copy per rerun): no page may change them."""
+    import dataclasses
+
+    import pandas as pd
+
+    from ui.page import load_rated, load_register
+
+    app("app.py")  # fills the caches (AppTest runs the pages in this process)
+    rated, register = load_rated(), load_register()
+    rated_before = rated.copy(deep=True)
+    frames = [f.name for f in dataclasses.fields(register)
+              if isinstance(getattr(register, f.name), pd.DataFrame)]
+    register_before = {name: getattr(register, name).copy(deep=True) for name in frames}
+    query = {"period": "2009/10 Q3", "theme_board": "Health and Well-Being Board"}
+    for page in PAGE_FILES:
+        at = app(str(page.relative_to(REPO_ROOT)), query)
+        assert not at.exception, at.exception
+    assert load_rated() is rated and load_register() is register  # the same data version
+    pd.testing.assert_frame_equal(rated, rated_before)
+    for name, frame in register_before.items():
+        pd.testing.assert_frame_equal(getattr(register, name), frame)
+
+
 def test_theme_board_page_shows_the_board_its_chair_and_charts(app):
     at = app("pages/3_Theme_board.py", {"board": "Health and Well-Being Board", "period": "2009/10 Q3"})
     assert not at.exception

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +22,9 @@ from performance.figures import (
     part_label,
     small_multiples,
     status_counts_figure,
-    status_matrix_figure,
     trajectory_figure,
 )
+from performance.matrix import status_grid, status_matrix_html
 from performance.rag import explain, rate
 from performance.register import current_targets
 from performance.vocabulary import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, STATUSES
@@ -307,7 +308,50 @@ def test_small_multiples_one_compact_figure_per_part_in_register_order(register,
     assert all(fig.layout.height == 260 and fig.layout.showlegend is False for _, fig in charts)
 
 
-# --- status matrix ----------------------------------------------------------------------------
+# --- status matrix (an HTML table: performance.matrix) -----------------------------------------
+
+
+class _Cells(HTMLParser):
+    """The matrix's body rows as lists of (class, title, text) per cell, the row header first."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[tuple[str, str, str]]] = []
+        self.legend: list[str] = []
+        self._cell: list | None = None
+        self._in_body = self._in_legend = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag in ("td", "th") and self._in_body:
+            self._cell = [a.get("class") or "", a.get("title") or "", ""]
+        elif tag == "div" and a.get("class") == "lsp-legend":
+            self._in_legend = True
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self._in_body = False
+        elif tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(tuple(self._cell))
+            self._cell = None
+        elif tag == "div":
+            self._in_legend = False
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[2] += data
+        elif self._in_legend and data.strip():
+            self.legend.append(data.strip())
+
+
+def cells(html: str) -> _Cells:
+    parser = _Cells()
+    parser.feed(html)
+    return parser
 
 
 @pytest.fixture(scope="module")
@@ -315,52 +359,104 @@ def quarters(rated):
     return rated[rated["period"].str.contains("Q")]
 
 
-def test_status_matrix_one_row_per_part_one_column_per_quarter(quarters):
-    heat = status_matrix_figure(quarters).data[0]
+def test_status_matrix_one_row_per_part_one_column_per_period(quarters):
+    grid = status_grid(quarters)
     n_parts = len(quarters[["code", "part"]].drop_duplicates())
-    assert np.shape(heat.z) == (n_parts, 12)
-    assert list(heat.x) == [f"{y} Q{q}" for y in ("2008/09", "2009/10", "2010/11") for q in (1, 2, 3, 4)]
-    assert list(heat.y[:3]) == ["NI 001", "NI 007", "NI 008"]  # register order, top down
-    assert "NI 120 male" in heat.y and "NI 187 SAP below 35" in heat.y
+    assert grid.status.shape == (n_parts, 12)
+    assert grid.periods == [f"{y} Q{q}" for y in ("2008/09", "2009/10", "2010/11") for q in (1, 2, 3, 4)]
+    labels = grid.parts["label"].tolist()
+    assert labels[:3] == ["NI 001", "NI 007", "NI 008"]  # register order, top down
+    assert "NI 120 male" in labels and "NI 187 SAP below 35" in labels
+    rows = cells(status_matrix_html(grid)).rows
+    assert len(rows) == n_parts
+    assert [r[0][2] for r in rows] == labels  # the row header names the part
+    assert all(len(r) == 2 + 12 for r in rows)  # part, title, a cell per period
 
 
-def test_status_matrix_cells_carry_status_codes_and_symbols(quarters):
-    heat = status_matrix_figure(quarters).data[0]
-    rows, cols = {y: i for i, y in enumerate(heat.y)}, {x: j for j, x in enumerate(heat.x)}
+def test_status_matrix_year_end_column_follows_each_years_quarters(rated):
+    grid = status_grid(rated)
+    assert grid.periods[:6] == ["2008/09 Q1", "2008/09 Q2", "2008/09 Q3", "2008/09 Q4", "2008/09",
+                                "2009/10 Q1"]
+    html = status_matrix_html(grid)
+    assert html.count('scope="colgroup" colspan="5"') == 3  # one heading per year over its columns
+
+
+def test_status_matrix_cells_carry_status_class_and_symbol(quarters):
+    grid = status_grid(quarters)
+    rows = cells(status_matrix_html(grid)).rows
+    index = {label: i for i, label in enumerate(grid.parts["label"])}
+    column = {p: j for j, p in enumerate(grid.periods)}
     for r in quarters.itertuples(index=False):
-        i, j = rows[part_label(r.code, r.part)], cols[r.period]
-        assert heat.z[i][j] == STATUSES.index(r.status)
-        assert heat.text[i][j] == STATUS_SYMBOLS[r.status]
+        klass, title, text = rows[index[part_label(r.code, r.part)]][2 + column[r.period]]
+        assert klass.split()[0] == f"s-{r.status}"
+        assert text == STATUS_SYMBOLS[r.status]
+        assert f"{r.period}: {STATUS_SYMBOLS[r.status]} {STATUS_LABELS[r.status]}" in title
 
 
-def test_status_matrix_colour_scale_is_the_vocabulary_palette(quarters):
-    heat = status_matrix_figure(quarters).data[0]
-    n = len(STATUSES)
-    # the middle of each status's band in the scale has that status's colour
-    scale = [(float(stop), colour) for stop, colour in heat.colorscale]
-    for i, status in enumerate(STATUSES):
-        middle = (i + 0.5) / n
-        below = [c for stop, c in scale if stop <= middle][-1]
-        assert below == STATUS_COLOURS[status]
-    assert (heat.zmin, heat.zmax) == (-0.5, n - 0.5)
+def test_status_matrix_fills_are_the_vocabulary_palette(quarters):
+    html = status_matrix_html(status_grid(quarters))
+    for status in STATUSES:
+        assert f"td.s-{status}{{background:{STATUS_COLOURS[status]}}}" in html
 
 
-def test_status_matrix_hover_gives_the_reason(quarters):
+def test_status_matrix_hover_gives_part_period_status_and_reason(quarters):
     neet = quarters[quarters["code"] == "NI 117"]
-    heat = status_matrix_figure(neet, explain(neet)).data[0]
-    cell = heat.customdata[0][list(heat.x).index("2009/10 Q1")]
-    assert "▲ Amber" in cell and "better than the baseline of 7.2%" in cell
+    grid = status_grid(neet, explain(neet))
+    row = cells(status_matrix_html(grid)).rows[0]
+    assert row[1][1].startswith("16-18 year olds who are not in education")  # the title cell
+    lines = row[2 + grid.periods.index("2009/10 Q1")][1].split("\n")
+    assert lines[0] == "NI 117 · 2009/10 Q1: ▲ Amber"
+    assert "better than the baseline of 7.2%" in lines[1]
 
 
-def test_status_matrix_legend_shows_all_six_statuses(quarters):
-    fig = status_matrix_figure(quarters)
-    keys = {t.name: t.marker.color for t in fig.data[1:]}
-    assert keys == {f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}": STATUS_COLOURS[s] for s in STATUSES}
+def test_status_matrix_reasons_default_to_the_reason_column(quarters):
+    neet = quarters[quarters["code"] == "NI 117"]
+    with_reason = neet.assign(reason=explain(neet).to_numpy())
+    assert status_grid(with_reason).reason.tolist() == status_grid(neet, explain(neet)).reason.tolist()
 
 
-def test_status_matrix_height_grows_with_rows(quarters):
-    few = quarters[quarters["code"].isin(["NI 117", "NI 123"])]
-    assert status_matrix_figure(quarters).layout.height > status_matrix_figure(few).layout.height
+def test_status_matrix_legend_shows_all_six_statuses_with_symbols(quarters):
+    legend = cells(status_matrix_html(status_grid(quarters))).legend
+    assert legend == [x for s in STATUSES for x in (STATUS_SYMBOLS[s], STATUS_LABELS[s])]
+
+
+def test_status_matrix_pages_lay_out_only_their_parts(quarters):
+    whole = status_grid(quarters)
+    page = status_grid(quarters, start=10, rows=5)
+    assert (page.start, page.total, len(page)) == (10, len(whole), 5)
+    assert page.parts["label"].tolist() == whole.parts["label"].tolist()[10:15]
+    assert page.periods == whole.periods
+    assert page.status.tolist() == whole.status[10:15].tolist()
+    assert page.reason.tolist() == whole.reason[10:15].tolist()
+    rows = cells(status_matrix_html(page)).rows
+    assert [r[0][2] for r in rows] == whole.parts["label"].tolist()[10:15]
+    assert len(status_grid(quarters, start=len(whole) - 2, rows=5)) == 2
+
+
+def test_status_matrix_escapes_text(quarters):
+    odd = quarters[quarters["code"] == "NI 117"].assign(title='<b onmouseover="x()">NEET & co</b>',
+                                                        reason="a < b")
+    html = status_matrix_html(status_grid(odd))
+    assert "<b onmouseover" not in html and "&lt;b onmouseover=&quot;x()&quot;&gt;NEET &amp; co" in html
+    assert "a &lt; b" in html
+
+
+def test_status_matrix_names_the_framework_when_two_share_a_code(quarters):
+    neet = quarters[quarters["code"] == "NI 117"]
+    other = neet.assign(framework="Another framework")
+    grid = status_grid(pd.concat([neet, other], ignore_index=True))
+    assert grid.parts["label"].tolist() == [f"NI 117 ({LAA})", "NI 117 (Another framework)"]
+
+
+def test_status_matrix_marks_the_period_shown(quarters):
+    html = status_matrix_html(status_grid(quarters), current="2009/10 Q3")
+    assert html.count('class="now"') == 1
+    assert '<th scope="col" class="now" title="2009/10 Q3">Q3</th>' in html
+    assert 'class="now"' not in status_matrix_html(status_grid(quarters))
+
+
+def test_status_matrix_of_no_rows_is_empty(quarters):
+    assert len(status_grid(quarters.iloc[:0])) == 0
 
 
 # --- status counts ----------------------------------------------------------------------------

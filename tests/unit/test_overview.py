@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from performance import rag
@@ -10,6 +11,8 @@ from performance.overview import (
     apply_filters,
     counts_sentence,
     exceptions,
+    framework_slices,
+    latest_period,
     rag_counts,
     signed,
     with_register_columns,
@@ -90,6 +93,39 @@ def test_filters_round_trip_through_the_url():
 def test_apply_filters_keeps_matching_rows(rated, filters, codes):
     shown = apply_filters(rated[rated["period"] == Q3], filters)
     assert set(shown["code"]) == codes
+
+
+def test_apply_filters_without_a_filter_returns_the_rows_as_they_are(rated):
+    assert apply_filters(rated, Filters()) is rated  # no copy of every row of every period
+
+
+def test_apply_filters_by_lead_partner_matches_any_named_partner(rated):
+    joint = rated["lead_partner"].where(rated["code"] != "NI 123", "LBC; NHS Luton")
+    shared = rated.assign(lead_partner=joint)
+    assert set(apply_filters(shared, Filters(lead_partner=["LBC"]))["code"]) == {"NI 117", "NI 008", "NI 123"}
+
+
+def test_exceptions_of_a_period_without_any_is_empty_with_the_column(rated):
+    calm = rated[rated["code"] == "NI 120"]
+    listed = exceptions(calm, "2009/10 Q1")
+    assert listed.empty and "listed_for" in listed.columns
+
+
+def test_latest_period_is_the_latest_with_a_value(rated):
+    assert latest_period(rated) == Q3
+    assert latest_period(rated.assign(period_value=float("nan"))) is None
+
+
+def test_framework_slices_keep_each_frameworks_rows_together_and_in_order(rated):
+    other = rated.assign(framework="Other")
+    mixed = pd.concat([rated.iloc[:20], other.iloc[:10], rated.iloc[20:], other.iloc[10:]])
+    frame, slices = framework_slices(mixed)
+    assert list(slices) == [rated["framework"].iloc[0], "Other"]
+    first, second = (frame.iloc[slices[name]] for name in slices)
+    assert first.index.tolist() == rated.index.tolist() and second.index.tolist() == other.index.tolist()
+    assert (first["framework"] == rated["framework"].iloc[0]).all() and (second["framework"] == "Other").all()
+    together, same = framework_slices(rated)
+    assert together is rated and same == {rated["framework"].iloc[0]: slice(0, len(rated))}
 
 
 @pytest.mark.parametrize(("n", "text"), [(0, "no change"), (2, "+2"), (-1, "−1")])
