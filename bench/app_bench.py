@@ -24,9 +24,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 APP = REPO_ROOT / "app.py"
 SCALE_AREAS, SCALE_AREAS_QUICK = 150, 2
 TIMEOUT_MS = 180_000
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
+#: The overview's three-year matrix: an HTML table (performance.matrix) with a row per part.
+MATRIX = '[data-testid="stHtml"] .lsp-matrix table tbody tr'
 CANVASES = """() => { const frames = document.querySelectorAll('[data-testid="stDataFrame"]');
                       return frames.length > 0 && [...frames].every(f => f.querySelector('canvas')); }"""
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 #: The floor page: one table of the same rows, nothing else (the frame cached as the app's is).
 BARE_PAGE = """import pandas as pd
@@ -81,13 +83,15 @@ def scaled_register_rows(copies: int) -> dict[str, list[dict]]:
     return rows
 
 
-def build_database(path: Path, copies: int) -> dict:
-    """A migrated SQLite database at ``path`` holding the real register (as the app seeds it),
-    with ``copies - 1`` more copies of every part if ``copies > 1``, and the demo returns."""
+def build_database(path: Path, copies: int, url: str | None = None) -> dict:
+    """A migrated database holding the real register (as the app seeds it), with
+    ``copies - 1`` more copies of every part if ``copies > 1``, and the demo returns: a SQLite
+    file at ``path``, or the (empty) database at ``url`` (``path`` then names the scratch
+    workbook of the copies)."""
     from data_loaders.database import load_demo, make_engine, read_register, seed_register, upgrade
     from tests.builders import write_register
 
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(url or f"sqlite:///{path}")
     try:
         upgrade(engine)
         seed_register(engine)  # the real register: the app's own seeding then changes nothing
@@ -114,6 +118,42 @@ def database(ctx: Context, copies: int) -> str:
     copy = ctx.workdir / f"app-{copies}-{time.monotonic_ns()}.sqlite"
     shutil.copyfile(_BUILT[copies], copy)
     return f"sqlite:///{copy}"
+
+
+def postgres_database(ctx: Context, copies: int) -> str:
+    """URL of a fresh PostgreSQL database (on the server of ``TEST_POSTGRES_URL``, dropped
+    afterwards) built as :func:`build_database` builds the SQLite one."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from bench.import_bench import POSTGRES_ENV
+
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        raise Skip(f"PostgreSQL not available: set {POSTGRES_ENV} (e.g. "
+                   "postgresql+psycopg://postgres@127.0.0.1:55432/postgres)")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    ctx.cleanup(admin.dispose)
+    name = f"bench_app_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        raise Skip(f"PostgreSQL at {POSTGRES_ENV} is not reachable: {exc.orig}") from exc
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    ctx.cleanup(drop)
+    url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    start = time.perf_counter()
+    about = build_database(ctx.workdir / f"pg-{copies}.sqlite", copies, url=url)
+    ctx.note(f"PostgreSQL database built in {time.perf_counter() - start:.0f} s: "
+             + ", ".join(f"{v:,} {k}" for k, v in about.items()))
+    return url
 
 
 def overview_rows(url: str) -> tuple[pd.DataFrame, list[str]]:
@@ -219,6 +259,29 @@ def overview_render_scale(ctx: Context):
     return _apptest(ctx, database(ctx, copies), f"{copies} x the register")
 
 
+@measurement(
+    "overview_render_luton_postgresql",
+    APPTEST_DESCRIPTION.replace("a fresh SQLite file", "a fresh PostgreSQL database").format(
+        data="the real register (`indicators.xlsx`) and the demo returns (PostgreSQL at "
+             "`TEST_POSTGRES_URL`; each re-run also asks the database for its data version)"),
+    Target(seconds=0.5),
+)
+def overview_render_luton_postgresql(ctx: Context):
+    return _apptest(ctx, postgres_database(ctx, 1), "Luton on PostgreSQL")
+
+
+@measurement(
+    "overview_render_scale_postgresql",
+    APPTEST_DESCRIPTION.replace("a fresh SQLite file", "a fresh PostgreSQL database").format(
+        data="the register with every indicator part copied for 150 areas and demo returns for "
+             "all of them (quick mode: 2 copies; PostgreSQL at `TEST_POSTGRES_URL`)"),
+    Target(text="report (no target)"),
+)
+def overview_render_scale_postgresql(ctx: Context):
+    copies = ctx.size(SCALE_AREAS, SCALE_AREAS_QUICK)
+    return _apptest(ctx, postgres_database(ctx, copies), f"{copies} x the register on PostgreSQL")
+
+
 # --- Chromium against streamlit run ---------------------------------------------------------
 
 
@@ -272,10 +335,10 @@ def peak_mb(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
-def draw(context, url: str, chart: bool) -> float:
+def draw(context, url: str, matrix: bool) -> float:
     """Seconds from ``page.goto(url)`` in a new tab of ``context`` until the page is fully
-    drawn: connected, script done, the Plotly chart's SVG there (if ``chart``), and every table
-    drawn into its canvas."""
+    drawn: connected, script done, the status matrix's rows there (if ``matrix``), every table
+    drawn into its canvas, and the browser's next frame painted after that."""
     from tests.e2e.browser import wait_for_app
 
     page = context.new_page()
@@ -283,9 +346,10 @@ def draw(context, url: str, chart: bool) -> float:
         def load() -> None:
             page.goto(url)
             wait_for_app(page, timeout_ms=TIMEOUT_MS)
-            if chart:
-                page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+            if matrix:
+                page.wait_for_selector(MATRIX, timeout=TIMEOUT_MS)
             page.wait_for_function(CANVASES, timeout=TIMEOUT_MS)
+            page.evaluate(NEXT_FRAME)
 
         return timed(load)
     finally:
@@ -293,8 +357,8 @@ def draw(context, url: str, chart: bool) -> float:
 
 
 def _context(ctx: Context, browser):
-    """One browser context for the measurement: after the warm-up, Streamlit's and Plotly's
-    scripts come from its HTTP cache, as for someone who has opened the dashboard before."""
+    """One browser context for the measurement: after the warm-up, Streamlit's scripts come
+    from its HTTP cache, as for someone who has opened the dashboard before."""
     context = browser.new_context(viewport={"width": 1400, "height": 1800})
     ctx.cleanup(context.close)
     return context
@@ -315,10 +379,12 @@ def _served_pair(ctx: Context, url: str):
     "arguments; one browser context and a new tab per trial, so after the untimed warm-up the "
     "static scripts come from the browser's cache) against `streamlit run app.py` on the Luton "
     "database (real register and demo returns): seconds from `page.goto(url)` until the page is "
-    "fully drawn (connected and the script done, as `wait_for_app`; the Plotly chart's "
-    "`.main-svg`; every `stDataFrame` drawn into its canvas). The floor is the same for a bare "
-    "page with one `st.dataframe` of the overview's table, served the same way. The untimed "
-    "warm-up also fills the server's caches.",
+    "fully drawn (connected and the script done, as `wait_for_app`; the three-year status "
+    "matrix's rows in the page (an HTML table since issue 8; before, the Plotly heatmap's "
+    "`.main-svg`); every `stDataFrame` drawn into its canvas; then two animation frames, so "
+    "what was laid out has been painted). The floor is the same for a bare page with one "
+    "`st.dataframe` of the overview's table, served the same way (its wait ends with the same "
+    "two frames). The untimed warm-up also fills the server's caches.",
     Target(ratio=2.0),
     quick_warmup=False,
 )
@@ -327,8 +393,8 @@ def browser_overview(ctx: Context):
     app_base, _, bare_base, _ = _served_pair(ctx, database(ctx, 1))
 
     def trial() -> Sample:
-        return Sample(subject=draw(context, app_base, chart=True),
-                      floor=draw(context, bare_base, chart=False))
+        return Sample(subject=draw(context, app_base, matrix=True),
+                      floor=draw(context, bare_base, matrix=False))
 
     return trial
 
@@ -351,7 +417,7 @@ def server_memory_scale(ctx: Context):
 
     def trial() -> Sample:
         if not ctx.quick or not drawn[0]:  # quick mode draws once: the run checks, it does not measure
-            seconds = draw(context, app_base, chart=True), draw(context, bare_base, chart=False)
+            seconds = draw(context, app_base, matrix=True), draw(context, bare_base, matrix=False)
             drawn[0] += 1
             ctx.note(f"drawing {drawn[0]}: {seconds[0]:.1f} s (overview), {seconds[1]:.1f} s (bare page)")
         return Sample(subject=peak_mb(app_pid), floor=peak_mb(bare_pid))
