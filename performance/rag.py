@@ -16,7 +16,9 @@ Layers, from the bottom:
   whole agreement is rated in one pass with no row-wise Python.
 
 Speed (measured by ``python -m bench --only rag_1m``, a million rows): text columns are
-factorized once, cleaned once per distinct value, and matched and copied as integer codes;
+factorized once (the key columns and the copied texts by two worker threads, since pyarrow and
+NumPy let go of the GIL; the blocks of rows are rated on the same two threads), cleaned once
+per distinct value, and matched and copied as integer codes;
 rules that apply to no row are skipped; the numbers are worked out in blocks of rows that stay
 in the CPU cache, since fresh whole-million temporaries cost page faults on every one.
 - :func:`explain` writes the one-line reason for the rows it is given (on demand only: never in
@@ -39,6 +41,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
@@ -267,7 +271,19 @@ def _text(df: pd.DataFrame, column: str) -> pd.Series:
     return col.fillna("").astype(str).str.strip()
 
 
+# (id of a frame, column) -> the future of its _factorize_text, while a _Grids is being built
+_PREFETCHED: ContextVar[dict] = ContextVar("rag_prefetched", default=None)
+
+
 def _text_codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factorize_text`, or its result if a worker thread has been asked for it."""
+    ready = (_PREFETCHED.get() or {}).get((id(df), column))
+    if ready is not None:
+        return ready.result()
+    return _factorize_text(df, column)
+
+
+def _factorize_text(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """A text column as :func:`_text` reads it, factorized: ``(codes, labels)``.
 
     ``labels`` (an object array) holds each distinct cleaned value once and ``labels[codes]``
@@ -522,7 +538,7 @@ class _Grids:
             ind = ind[~duplicate].reset_index(drop=True)
             self.keys = _Keys(ind)
         self.ind = ind
-        self.n_parts = n = len(ind)
+        self.n_parts = len(ind)
 
         # per part
         self.sign = _lookup_codes(_text_codes(ind, "polarity"), _SIGN, 0).astype(np.int8)
@@ -564,6 +580,24 @@ class _Grids:
 
         returns = register.returns.reset_index(drop=True)
         targets = register.targets.reset_index(drop=True)
+        # Hashing a million texts is the biggest cost here: the key columns of returns and
+        # targets are factorized by two worker threads (pyarrow lets go of the GIL) while this
+        # thread goes on, and read back by _text_codes when needed.
+        wanted = ((returns, ("code", "part", "framework", "area")),
+                  (targets, ("framework", "code", "part", "year", "version", "status", "measure",
+                             "effective_from")))
+        prefetch = _PREFETCHED.set({
+            (id(frame), c): _workers().submit(_factorize_text, frame, c)
+            for frame, columns in wanted if len(frame) for c in columns if c in frame.columns})
+        try:
+            self._load(ind, returns, targets, spans, fw_codes, fw_labels)
+        finally:
+            _PREFETCHED.reset(prefetch)
+
+    def _load(self, ind: pd.DataFrame, returns: pd.DataFrame, targets: pd.DataFrame, spans: dict,
+              fw_codes: np.ndarray, fw_labels) -> None:
+        """The periods and years the grids span, survey years, returns and targets."""
+        n = self.n_parts
         r_ord, r_periods = (_period_ordinals(returns["period"], with_distinct=True) if len(returns)
                             else (np.empty(0, np.int64), np.empty(0, np.int64)))
         year_codes, year_labels = _text_codes(targets, "year")
@@ -990,33 +1024,50 @@ def _rate_cells(c: _Cells) -> dict[str, np.ndarray]:
     }
 
 
+_WORKERS: ThreadPoolExecutor | None = None
+
+
+def _workers() -> ThreadPoolExecutor:
+    """Two threads shared by every rating (the machines have two cores); made on first use."""
+    global _WORKERS
+    if _WORKERS is None:
+        _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rag")
+    return _WORKERS
+
+
 def _rate_all(g: _Grids, p: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
     """:func:`_rate_cells` of every row, in blocks of rows (see ``_CHUNK``) written into whole
     columns: the same numbers, with the temporaries of a block kept in cache."""
     if len(p) <= _CHUNK:
         return _rate_cells(_Cells(g, p, t))
-    out: dict[str, np.ndarray] = {}
-    for start in range(0, len(p), _CHUNK):
-        block = slice(start, start + _CHUNK)
-        cells = _rate_cells(_Cells(g, p[block], t[block]))
-        if not out:
-            out = {name: np.empty(len(p), dtype=values.dtype) for name, values in cells.items()}
+    blocks = [slice(start, start + _CHUNK) for start in range(0, len(p), _CHUNK)]
+    first = _rate_cells(_Cells(g, p[blocks[0]], t[blocks[0]]))
+    out = {name: np.empty(len(p), dtype=values.dtype) for name, values in first.items()}
+
+    def fill(block: slice, cells: dict | None = None) -> None:
+        cells = cells if cells is not None else _rate_cells(_Cells(g, p[block], t[block]))
         for name, values in cells.items():
             out[name][block] = values
+
+    fill(blocks[0], first)
+    # NumPy lets go of the GIL inside each operation, so two threads rate blocks side by side
+    # on a 2-core machine; the blocks write disjoint slices of the same columns.
+    list(_workers().map(fill, blocks[1:]))
     return out
 
 
 def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "",
-               plain: bool = False) -> pd.Series:
+               plain: bool = False, codes: Future | None = None) -> pd.Series:
     """``frame[column]`` at positions ``rows`` (``fill`` where a row is -1 or the column absent),
-    as a categorical (see :func:`_categorical`), or ``plain`` text (free text that callers edit)."""
+    as a categorical (see :func:`_categorical`), or ``plain`` text (free text that callers edit).
+    ``codes``: the column's :func:`_text_codes` being worked out by a worker thread."""
     if column not in frame.columns or not len(frame):
         if plain:
             return _obj(np.full(len(rows), fill, dtype=object))
         return _categorical(np.zeros(len(rows), dtype=np.int64), [fill])
     # Copy codes, then name the strings once: turning a million arrow strings into Python
     # objects (to_numpy) costs more than factorizing them.
-    codes, labels = _text_codes(frame, column)
+    codes, labels = codes.result() if codes is not None else _text_codes(frame, column)
     found = np.flatnonzero(labels == fill)
     if not len(found):
         labels, found = np.append(labels, fill), [len(labels)]
@@ -1054,6 +1105,12 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     if isinstance(periods, str):
         periods = [periods]
     g = _Grids(register)
+    # The texts copied from returns and targets are factorized by a worker thread while the
+    # rating runs (pyarrow lets go of the GIL).
+    texts = {(name, column): _workers().submit(_text_codes, frame, column)
+             for name, frame, columns in (("returns", g.returns, ("commentary", "action", "source")),
+                                          ("targets", g.targets, ("text", "version")))
+             if len(frame) for column in columns if column in frame.columns}
     rows = _Rows(g, None if periods is None else list(periods))
     p, t = rows.p, rows.t
     cells = _rate_all(g, p, t)
@@ -1119,9 +1176,12 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
         "own_area": per_part(g.own_area),
         "target_status": _categorical(np.where(cells["target_status"] < 0, len(TARGET_STATUSES),
                                                cells["target_status"]), (*TARGET_STATUSES, "")),
-        "target_text": _take_text(targets, "text", target_row, plain=True),
-        "target_version": _take_text(targets, "version", target_row),
-        **{c: _take_text(returns, c, return_row, plain=True) for c in ("commentary", "action", "source")},
+        "target_text": _take_text(targets, "text", target_row, plain=True,
+                                  codes=texts.get(("targets", "text"))),
+        "target_version": _take_text(targets, "version", target_row,
+                                     codes=texts.get(("targets", "version"))),
+        **{c: _take_text(returns, c, return_row, plain=True, codes=texts.get(("returns", c)))
+           for c in ("commentary", "action", "source")},
         "removed": cells["removed"],
         "first_year": _categorical(rows.spread(g.first_y), year_labels),
         "survey_years": indicator("survey_years"),
