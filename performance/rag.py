@@ -41,7 +41,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 import numpy as np
@@ -271,8 +272,19 @@ def _text(df: pd.DataFrame, column: str) -> pd.Series:
     return col.fillna("").astype(str).str.strip()
 
 
-# (id of a frame, column) -> the future of its _factorize_text, while a _Grids is being built
+# (id of a frame, column) -> the future of its _factorize_text, while a rating reads them
 _PREFETCHED: ContextVar[dict] = ContextVar("rag_prefetched", default=None)
+
+
+@contextmanager
+def _reading(prefetched: dict):
+    """Within this block, :func:`_text_codes` takes the columns in ``prefetched`` from the
+    worker threads factorizing them."""
+    token = _PREFETCHED.set(prefetched)
+    try:
+        yield
+    finally:
+        _PREFETCHED.reset(token)
 
 
 def _text_codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -580,19 +592,19 @@ class _Grids:
 
         returns = register.returns.reset_index(drop=True)
         targets = register.targets.reset_index(drop=True)
-        # Hashing a million texts is the biggest cost here: the key columns of returns and
-        # targets are factorized by two worker threads (pyarrow lets go of the GIL) while this
-        # thread goes on, and read back by _text_codes when needed.
-        wanted = ((returns, ("code", "part", "framework", "area")),
+        # Hashing a million texts is the biggest cost of a rating: the key columns of returns
+        # and targets, and the texts copied into the rated frame, are factorized by two worker
+        # threads (pyarrow lets go of the GIL) while this thread goes on; _text_codes reads
+        # them back within _reading(self.prefetched).
+        wanted = ((returns, ("code", "part", "framework", "area")),  # the keys, needed first
                   (targets, ("framework", "code", "part", "year", "version", "status", "measure",
-                             "effective_from")))
-        prefetch = _PREFETCHED.set({
+                             "effective_from")),
+                  (returns, ("commentary", "action", "source")), (targets, ("text",)))
+        self.prefetched = {
             (id(frame), c): _workers().submit(_factorize_text, frame, c)
-            for frame, columns in wanted if len(frame) for c in columns if c in frame.columns})
-        try:
+            for frame, columns in wanted if len(frame) for c in columns if c in frame.columns}
+        with _reading(self.prefetched):
             self._load(ind, returns, targets, spans, fw_codes, fw_labels)
-        finally:
-            _PREFETCHED.reset(prefetch)
 
     def _load(self, ind: pd.DataFrame, returns: pd.DataFrame, targets: pd.DataFrame, spans: dict,
               fw_codes: np.ndarray, fw_labels) -> None:
@@ -1057,17 +1069,16 @@ def _rate_all(g: _Grids, p: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "",
-               plain: bool = False, codes: Future | None = None) -> pd.Series:
+               plain: bool = False) -> pd.Series:
     """``frame[column]`` at positions ``rows`` (``fill`` where a row is -1 or the column absent),
-    as a categorical (see :func:`_categorical`), or ``plain`` text (free text that callers edit).
-    ``codes``: the column's :func:`_text_codes` being worked out by a worker thread."""
+    as a categorical (see :func:`_categorical`), or ``plain`` text (free text that callers edit)."""
     if column not in frame.columns or not len(frame):
         if plain:
             return _obj(np.full(len(rows), fill, dtype=object))
         return _categorical(np.zeros(len(rows), dtype=np.int64), [fill])
     # Copy codes, then name the strings once: turning a million arrow strings into Python
     # objects (to_numpy) costs more than factorizing them.
-    codes, labels = codes.result() if codes is not None else _text_codes(frame, column)
+    codes, labels = _text_codes(frame, column)
     found = np.flatnonzero(labels == fill)
     if not len(found):
         labels, found = np.append(labels, fill), [len(labels)]
@@ -1105,12 +1116,6 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     if isinstance(periods, str):
         periods = [periods]
     g = _Grids(register)
-    # The texts copied from returns and targets are factorized by a worker thread while the
-    # rating runs (pyarrow lets go of the GIL).
-    texts = {(name, column): _workers().submit(_text_codes, frame, column)
-             for name, frame, columns in (("returns", g.returns, ("commentary", "action", "source")),
-                                          ("targets", g.targets, ("text", "version")))
-             if len(frame) for column in columns if column in frame.columns}
     rows = _Rows(g, None if periods is None else list(periods))
     p, t = rows.p, rows.t
     cells = _rate_all(g, p, t)
@@ -1143,49 +1148,47 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
         return _obj(rows.spread(labels[codes]))
 
     n_grid = len(period_labels)
-    out = {
-        **{c: indicator(c) for c in ("framework", "code", "part", "title", "theme", "theme_board",
-                                     "unit")},
-        "polarity": plain("polarity"),
-        "frequency": indicator("frequency"),
-        "measure": names(MEASURES, cells["measure"]),
-        "period": _categorical(rows.by_period(np.arange(n_grid)), period_labels),
-        "year": _categorical(rows.by_period(np.arange(n_grid) // _SLOTS), year_labels),
-        "period_order": t + g.y0 * _SLOTS,
-        **{c: cells[c] for c in ("value", "period_value", "target", "original_target")},
-        "original_measure": names(MEASURES, cells["original_measure"]),
-        "year_target": cells["year_target"],
-        "baseline_used": cells["baseline_used"],
-        "tolerance_pct": g.tolerance_pct[p],
-        "tolerance_points": g.tolerance_points[p],
-        "scheme": _categorical(rows.spread(g.scheme), RAG_SCHEMES),
-        "due": cells["due"],
-        "status": plain_names(STATUSES, cells["status"]),
-        "provisional": _take_flag(returns, "provisional", return_row),
-        "is_demo": _take_flag(returns, "is_demo", return_row),
-        "direction": plain_names(DIRECTIONS, cells["direction"]),
-        "direction_year": plain_names(DIRECTIONS, cells["direction_year"]),
-        "previous_value": cells["previous_value"],
-        "year_earlier_value": cells["year_earlier_value"],
-        "forecast_year_end": cells["forecast_year_end"],
-        "forecast_basis": plain_names(FORECAST_BASES, cells["forecast_basis"]),
-        "forecast_target": cells["forecast_target"],
-        "forecast_status": plain_names(STATUSES, cells["forecast_status"]),
-        "comparator": indicator("comparator"),
-        "comparator_value": cells["comparator_value"],
-        "own_area": per_part(g.own_area),
-        "target_status": _categorical(np.where(cells["target_status"] < 0, len(TARGET_STATUSES),
-                                               cells["target_status"]), (*TARGET_STATUSES, "")),
-        "target_text": _take_text(targets, "text", target_row, plain=True,
-                                  codes=texts.get(("targets", "text"))),
-        "target_version": _take_text(targets, "version", target_row,
-                                     codes=texts.get(("targets", "version"))),
-        **{c: _take_text(returns, c, return_row, plain=True, codes=texts.get(("returns", c)))
-           for c in ("commentary", "action", "source")},
-        "removed": cells["removed"],
-        "first_year": _categorical(rows.spread(g.first_y), year_labels),
-        "survey_years": indicator("survey_years"),
-    }
+    with _reading(g.prefetched):  # the copied texts, factorized by the worker threads
+        out = {
+            **{c: indicator(c) for c in ("framework", "code", "part", "title", "theme", "theme_board",
+                                         "unit")},
+            "polarity": plain("polarity"),
+            "frequency": indicator("frequency"),
+            "measure": names(MEASURES, cells["measure"]),
+            "period": _categorical(rows.by_period(np.arange(n_grid)), period_labels),
+            "year": _categorical(rows.by_period(np.arange(n_grid) // _SLOTS), year_labels),
+            "period_order": t + g.y0 * _SLOTS,
+            **{c: cells[c] for c in ("value", "period_value", "target", "original_target")},
+            "original_measure": names(MEASURES, cells["original_measure"]),
+            "year_target": cells["year_target"],
+            "baseline_used": cells["baseline_used"],
+            "tolerance_pct": g.tolerance_pct[p],
+            "tolerance_points": g.tolerance_points[p],
+            "scheme": _categorical(rows.spread(g.scheme), RAG_SCHEMES),
+            "due": cells["due"],
+            "status": plain_names(STATUSES, cells["status"]),
+            "provisional": _take_flag(returns, "provisional", return_row),
+            "is_demo": _take_flag(returns, "is_demo", return_row),
+            "direction": plain_names(DIRECTIONS, cells["direction"]),
+            "direction_year": plain_names(DIRECTIONS, cells["direction_year"]),
+            "previous_value": cells["previous_value"],
+            "year_earlier_value": cells["year_earlier_value"],
+            "forecast_year_end": cells["forecast_year_end"],
+            "forecast_basis": plain_names(FORECAST_BASES, cells["forecast_basis"]),
+            "forecast_target": cells["forecast_target"],
+            "forecast_status": plain_names(STATUSES, cells["forecast_status"]),
+            "comparator": indicator("comparator"),
+            "comparator_value": cells["comparator_value"],
+            "own_area": per_part(g.own_area),
+            "target_status": _categorical(np.where(cells["target_status"] < 0, len(TARGET_STATUSES),
+                                                   cells["target_status"]), (*TARGET_STATUSES, "")),
+            "target_text": _take_text(targets, "text", target_row, plain=True),
+            "target_version": _take_text(targets, "version", target_row),
+            **{c: _take_text(returns, c, return_row, plain=True) for c in ("commentary", "action", "source")},
+            "removed": cells["removed"],
+            "first_year": _categorical(rows.spread(g.first_y), year_labels),
+            "survey_years": indicator("survey_years"),
+        }
     return pd.DataFrame(out, copy=False)
 
 
