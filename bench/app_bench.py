@@ -123,32 +123,10 @@ def database(ctx: Context, copies: int) -> str:
 def postgres_database(ctx: Context, copies: int) -> str:
     """URL of a fresh PostgreSQL database (on the server of ``TEST_POSTGRES_URL``, dropped
     afterwards) built as :func:`build_database` builds the SQLite one."""
-    import uuid
+    from bench.postgres import ScratchPostgres
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    from bench.import_bench import POSTGRES_ENV
-
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        raise Skip(f"PostgreSQL not available: set {POSTGRES_ENV} (e.g. "
-                   "postgresql+psycopg://postgres@127.0.0.1:55432/postgres)")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    ctx.cleanup(admin.dispose)
-    name = f"bench_app_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        raise Skip(f"PostgreSQL at {POSTGRES_ENV} is not reachable: {exc.orig}") from exc
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    ctx.cleanup(drop)
-    url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    server = ScratchPostgres(ctx)
+    url = server.url(server.create("bench_app"))
     start = time.perf_counter()
     about = build_database(ctx.workdir / f"pg-{copies}.sqlite", copies, url=url)
     ctx.note(f"PostgreSQL database built in {time.perf_counter() - start:.0f} s: "

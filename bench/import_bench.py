@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import uuid
 
 import pandas as pd
 
 from bench.data import filled_returns_file, register_workbook_rows
-from bench.registry import Context, Sample, Skip, Target, measurement, timed
+from bench.postgres import ScratchPostgres
+from bench.registry import Context, Sample, Target, measurement, timed
 
 N_PARTS, N_PARTS_QUICK = 2_500, 50  # x 4 quarters, plus the 4 parts of the tests' register
-POSTGRES_ENV = "TEST_POSTGRES_URL"
 
 DESCRIPTION = (
     "Import of a returns file of 10,016 rows (the tests' register, `tests/builders.py`, plus "
@@ -97,43 +96,20 @@ def import_10k_sqlite(ctx: Context):
 
 @measurement("import_10k_postgresql", DESCRIPTION.format(db="PostgreSQL"), Target(seconds=5.0))
 def import_10k_postgresql(ctx: Context):
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        raise Skip(f"PostgreSQL not available: set {POSTGRES_ENV} (e.g. "
-                   "postgresql+psycopg://postgres@127.0.0.1:55432/postgres)")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
     from data_loaders.database import make_engine, seed_register, upgrade
 
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    ctx.cleanup(admin.dispose)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        raise Skip(f"PostgreSQL at {POSTGRES_ENV} is not reachable: {exc.orig}") from exc
-    base = admin_url.rsplit("/", 1)[0]
-    seeded = f"bench_seed_{uuid.uuid4().hex[:10]}"
-
-    def drop(name: str) -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server = ScratchPostgres(ctx)
+    seeded: list[str] = []  # the seeded database, made on first use
 
     def fresh_engine(register_path):
         """A new database cloned from the seeded one (CREATE DATABASE ... TEMPLATE)."""
-        with admin.connect() as conn:
-            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": seeded}).first():
-                conn.execute(text(f'CREATE DATABASE "{seeded}"'))
-                ctx.cleanup(lambda: drop(seeded))
-                engine = make_engine(f"{base}/{seeded}")
-                upgrade(engine)
-                seed_register(engine, register_path)
-                engine.dispose()  # a template must have no sessions
-            name = f"bench_{uuid.uuid4().hex[:10]}"
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{seeded}"'))
-        ctx.cleanup(lambda: drop(name))
-        return make_engine(f"{base}/{name}")
+        if not seeded:
+            seeded.append(server.create("bench_seed"))
+            engine = make_engine(server.url(seeded[0]))
+            upgrade(engine)
+            seed_register(engine, register_path)
+            engine.dispose()  # a template must have no sessions
+        return make_engine(server.url(server.create(template=seeded[0])))
 
     data, register, rows = _prepare_import(ctx, fresh_engine)
     return _import_trial(data, register, rows, fresh_engine, ctx.workdir / "indicators.xlsx")
