@@ -90,3 +90,55 @@ def write_register(path: Path, rows: dict[str, list[dict]] | None = None) -> Pat
             ws.append([record.get(h) for h in header])
     wb.save(path)
     return path
+
+
+def luton_rated():
+    """The real register (``indicators.xlsx``) with its illustrative demo values, rated, and
+    the first framework's rows: ``(register, rated, framework)``: what the sub-group would see."""
+    import pandas as pd
+
+    from data_loaders.workbook import read_register
+    from performance import overview, rag
+    from performance.demo import generate_demo_returns
+
+    register = read_register()
+    register.returns = pd.concat([register.returns, generate_demo_returns(register)], ignore_index=True)
+    framework = register.frameworks["framework"].iloc[0]
+    rated = overview.with_register_columns(rag.rate(register), register)
+    return register, rated[rated["framework"] == framework].copy(), framework
+
+
+# Rows every schema revision since 0001 accepts: a framework, a board, NI 117 with one part.
+MINIMAL_ROWS_SQL = (
+    "INSERT INTO frameworks (id, name, title, first_year, last_year, own_area, source) "
+    "VALUES (1, 'LAA', '', '2008/09', '2010/11', 'Luton', '')",
+    "INSERT INTO theme_boards (id, framework_id, name, chair, theme, source) "
+    "VALUES (1, 1, 'Board', '', '', '')",
+    "INSERT INTO indicators (id, framework_id, code, kind, title, theme, theme_board_id, "
+    "lead_partner, partners, reward_eligible, status) "
+    "VALUES (1, 1, 'NI 117', 'designated', 'NEET', '', 1, '', '', true, 'active')",
+    "INSERT INTO indicator_parts (id, indicator_id, part, unit, polarity, measure, frequency, "
+    "baseline_period, baseline_text, rag_scheme, survey_years, comparator, notes, source) "
+    "VALUES (1, 1, '', 'percent', 'lower_is_better', 'snapshot', 'quarterly', '', '', '', '', "
+    "'', '', '')",
+)
+
+
+def database_at_revision(database_url: str, revision: str, *more_sql: str):
+    """A database made by an earlier release: migrated to ``revision`` only, holding
+    :data:`MINIMAL_ROWS_SQL` and ``more_sql``; its engine (the caller upgrades and disposes)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from data_loaders.database import REPO_ROOT, make_engine
+
+    engine = make_engine(database_url)
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    with engine.begin() as conn:
+        for sql in (*MINIMAL_ROWS_SQL, *more_sql):
+            conn.execute(text(sql))
+    return engine

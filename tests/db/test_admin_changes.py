@@ -23,7 +23,7 @@ from data_loaders.database import (
 from performance import rag
 from performance.changes import ChangeRefused
 from performance.register import current_targets, target_history
-from tests.builders import FW, register_rows, write_register
+from tests.builders import FW, database_at_revision, register_rows, write_register
 
 D = dt.date
 REVISED = dict(version="revised 2010", value=6.3, status="set", text="6.3%", measure="",
@@ -211,33 +211,11 @@ def test_edit_register_with_nothing_different_writes_nothing(engine):
 
 def test_upgrade_to_0003_keeps_targets_with_an_empty_reason(database_url):
     """A shared database at 0002 is upgraded in place: its targets stay, with reason ''."""
-    from alembic import command
-    from alembic.config import Config
-
-    from data_loaders.database import REPO_ROOT
-
-    engine = make_engine(database_url)
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
-    with engine.begin() as conn:
-        for sql in (
-            "INSERT INTO frameworks (id, name, title, first_year, last_year, own_area, source) "
-            "VALUES (1, 'LAA', '', '2008/09', '2010/11', 'Luton', '')",
-            "INSERT INTO theme_boards (id, framework_id, name, chair, theme, source) "
-            "VALUES (1, 1, 'B', '', '', '')",
-            "INSERT INTO indicators (id, framework_id, code, kind, title, theme, theme_board_id, "
-            "lead_partner, partners, reward_eligible, status) "
-            "VALUES (1, 1, 'NI 117', 'designated', 'NEET', '', 1, '', '', true, 'active')",
-            "INSERT INTO indicator_parts (id, indicator_id, part, unit, polarity, measure, frequency, "
-            "baseline_period, baseline_text, rag_scheme, survey_years, comparator, notes, source) "
-            "VALUES (1, 1, '', 'percent', 'lower_is_better', 'snapshot', 'quarterly', '', '', '', '', "
-            "'', '', '')",
-            "INSERT INTO targets (part_id, year, version, value, text, status, measure, decided_by, source) "
-            "VALUES (1, '2009/10', 'original', 6.5, '6.5%', 'set', '', '', 'line 314')",
-        ):
-            conn.execute(text(sql))
+    engine = database_at_revision(
+        database_url, "0002",
+        "INSERT INTO targets (part_id, year, version, value, text, status, measure, decided_by, source) "
+        "VALUES (1, '2009/10', 'original', 6.5, '6.5%', 'set', '', '', 'line 314')",
+    )
     upgrade(engine)
     with engine.connect() as conn:
         row = conn.execute(select(s.targets.c.value, s.targets.c.source, s.targets.c.reason)).one()

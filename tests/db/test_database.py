@@ -13,7 +13,7 @@ from data_loaders.database import make_engine, read_register, seed_register, upg
 from data_loaders.excel import WorkbookRefused
 from data_loaders.workbook import DEFAULT_REGISTER_PATH
 from data_loaders.workbook import read_register as read_workbook
-from tests.builders import register_rows, write_register
+from tests.builders import database_at_revision, register_rows, write_register
 
 TABLES = [s.frameworks, s.theme_boards, s.indicators, s.indicator_parts, s.targets, s.areas,
           s.returns, s.settings, s.loads]
@@ -107,36 +107,13 @@ def test_read_register_counts_parts_once(engine, tmp_path):
 
 def test_upgrade_in_place_keeps_existing_returns(database_url):
     """A shared database made by an earlier release is upgraded, its rows kept and filled."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
-
-    from data_loaders.database import REPO_ROOT
-
-    engine = make_engine(database_url)
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-    with engine.begin() as conn:
-        for sql in (
-            "INSERT INTO frameworks (id, name, title, first_year, last_year, own_area, source) "
-            "VALUES (1, 'LAA', '', '2008/09', '2010/11', 'Luton', '')",
-            "INSERT INTO theme_boards (id, framework_id, name, chair, theme, source) "
-            "VALUES (1, 1, 'Board', '', '', '')",
-            "INSERT INTO indicators (id, framework_id, code, kind, title, theme, theme_board_id, "
-            "lead_partner, partners, reward_eligible, status) "
-            "VALUES (1, 1, 'NI 117', 'designated', 'NEET', '', 1, '', '', true, 'active')",
-            "INSERT INTO indicator_parts (id, indicator_id, part, unit, polarity, measure, frequency, "
-            "baseline_period, baseline_text, rag_scheme, survey_years, comparator, notes, source) "
-            "VALUES (1, 1, '', 'percent', 'lower_is_better', 'snapshot', 'quarterly', '', '', '', '', "
-            "'', '', '')",
-            "INSERT INTO areas (id, name) VALUES (1, 'Luton')",
-            "INSERT INTO returns (part_id, area_id, period, version, value, provisional, commentary, "
-            "action, source, is_demo, state, submitted_by, submitted_at) VALUES (1, 1, '2009/10 Q3', 1, "
-            "6.6, false, '', '', 'test', false, 'published', 'someone', CURRENT_TIMESTAMP)",
-        ):
-            conn.execute(text(sql))
+    engine = database_at_revision(
+        database_url, "0001",
+        "INSERT INTO areas (id, name) VALUES (1, 'Luton')",
+        "INSERT INTO returns (part_id, area_id, period, version, value, provisional, commentary, "
+        "action, source, is_demo, state, submitted_by, submitted_at) VALUES (1, 1, '2009/10 Q3', 1, "
+        "6.6, false, '', '', 'test', false, 'published', 'someone', CURRENT_TIMESTAMP)",
+    )
     upgrade(engine)
     with engine.connect() as conn:
         row = conn.execute(select(s.returns.c.value, s.returns.c.reviewed_by,

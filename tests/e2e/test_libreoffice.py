@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from performance import exports, overview, rag
+from performance import exports, overview
 from performance.tables import column_label
+from tests.builders import luton_rated
 from tests.conftest import skip_or_fail
 
 PERIOD = "2009/10 Q3"
@@ -71,14 +72,7 @@ def records(rows: list[list[str]], first_column: str) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def luton():
     """The real register with illustrative demo values, rated, one typed-in formula added."""
-    from data_loaders.workbook import read_register
-    from performance.demo import generate_demo_returns
-
-    register = read_register()
-    register.returns = pd.concat([register.returns, generate_demo_returns(register)], ignore_index=True)
-    framework = register.frameworks["framework"].iloc[0]
-    rated = overview.with_register_columns(rag.rate(register), register)
-    rated = rated[rated["framework"] == framework].copy()
+    register, rated, framework = luton_rated()
     red = rated.index[(rated["period"] == PERIOD) & (rated["status"] == "red")][0]
     rated.loc[red, "commentary"] = "=1+1"
     rated.loc[red, "action"] = "-5 on last quarter; @SUM(A1)"

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from performance import exports, overview, rag
 from performance.tables import column_label
 from performance.vocabulary import DIRECTION_SYMBOLS, STATUS_COLOURS, STATUSES, UNITS, status_badge
+from tests.builders import luton_rated
 
 PERIOD = "2009/10 Q3"
 ABOUT = {"Filters": "theme board: Health and Well-Being Board; status: red, amber",
@@ -470,14 +471,7 @@ def test_report_pack_period_outside_the_framework_raises(pack_register, pack_rat
 @pytest.fixture(scope="module")
 def luton():
     """The real register with its illustrative demo values, rated: what the sub-group would see."""
-    from data_loaders.workbook import read_register
-    from performance.demo import generate_demo_returns
-
-    register = read_register()
-    register.returns = pd.concat([register.returns, generate_demo_returns(register)], ignore_index=True)
-    framework = register.frameworks["framework"].iloc[0]
-    rated = overview.with_register_columns(rag.rate(register), register)
-    return register, rated[rated["framework"] == framework], framework
+    return luton_rated()
 
 
 def test_report_pack_for_luton_counts_and_sheets_match_the_overview(luton):
