@@ -118,7 +118,7 @@ def _shown_rows(part: pd.DataFrame) -> pd.DataFrame:
 
 def _plot_terms(rows: pd.DataFrame) -> dict[str, np.ndarray]:
     """Value, targets and forecasts as drawn: own-area figures for gap years, else as rated."""
-    sign = rows["polarity"].map(_SIGN).fillna(0).to_numpy(dtype=float)
+    sign = rows["polarity"].astype(object).map(_SIGN).fillna(0).to_numpy(dtype=float)
     comp = rows["comparator_value"].to_numpy(dtype=float)
     gap = (rows["measure"] == "gap_to_comparator").to_numpy()
     orig_gap = (rows["original_measure"] == "gap_to_comparator").to_numpy()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from performance.periods import parse_period
+from performance.rag import status_severity
 from performance.register import Register, split_partners
 from performance.vocabulary import STATUS_LABELS, STATUSES
 
@@ -114,8 +115,7 @@ def previous_quarter(period: str) -> str:
 
 def indicator_statuses(rated: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator and period: the worst status of its parts (red first)."""
-    severity = {s: i for i, s in enumerate(STATUSES)}
-    ordered = rated.assign(_sev=rated["status"].map(severity)).sort_values("_sev", kind="stable")
+    ordered = rated.assign(_sev=status_severity(rated["status"])).sort_values("_sev", kind="stable")
     return ordered.drop_duplicates(["framework", "code", "period"]).drop(columns="_sev")
 
 
@@ -188,8 +188,7 @@ def exceptions(rated: pd.DataFrame, period: str) -> pd.DataFrame:
         on = flag.to_numpy()[chosen]
         listed = np.where(on, np.where(listed == "", text, listed + "; " + text), listed)
     picked["listed_for"] = pd.Series(listed, index=picked.index, dtype="str")
-    severity = {s: i for i, s in enumerate(STATUSES)}
-    picked = picked.assign(_sev=picked["status"].map(severity))
+    picked = picked.assign(_sev=status_severity(picked["status"]))
     return picked.sort_values(["_sev", "theme_board", "code", "part"]).drop(columns="_sev")
 
 

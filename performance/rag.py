@@ -1068,13 +1068,10 @@ def _rate_all(g: _Grids, p: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "",
-               plain: bool = False) -> pd.Series:
+def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "") -> pd.Series:
     """``frame[column]`` at positions ``rows`` (``fill`` where a row is -1 or the column absent),
-    as a categorical (see :func:`_categorical`), or ``plain`` text (free text that callers edit)."""
+    as a categorical (see :func:`_categorical`)."""
     if column not in frame.columns or not len(frame):
-        if plain:
-            return _obj(np.full(len(rows), fill, dtype=object))
         return _categorical(np.zeros(len(rows), dtype=np.int64), [fill])
     # Copy codes, then name the strings once: turning a million arrow strings into Python
     # objects (to_numpy) costs more than factorizing them.
@@ -1084,7 +1081,7 @@ def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "
         labels, found = np.append(labels, fill), [len(labels)]
     picked = codes[rows]
     picked[rows < 0] = found[0]
-    return _obj(labels[picked]) if plain else _categorical(picked, labels)
+    return _categorical(picked, labels)
 
 
 def _take_flag(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
@@ -1112,6 +1109,10 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
       forecast_status (NaN where there is no forecast, and in annual periods);
     - comparator, comparator_value, own_area; target_status, target_text, target_version;
       commentary, action, source (of the return); removed, first_year, survey_years.
+
+    Every text column is a pandas categorical (categories in alphabetical order, so it sorts as
+    text; statuses, directions and forecast bases list their whole vocabulary): compare, filter
+    and ``isin`` as with text, and order statuses with :func:`status_severity`.
     """
     if isinstance(periods, str):
         periods = [periods]
@@ -1137,22 +1138,12 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     def names(vocabulary, codes) -> pd.Series:  # code -1 (or one past the end) -> NaN
         return _categorical(np.where((codes < 0) | (codes >= len(vocabulary)), -1, codes), vocabulary)
 
-    # Statuses, directions and polarity stay plain text: callers map them to severities, badges
-    # and signs, and pandas maps a categorical into a categorical that still sorts in the old
-    # category order (a trap when the mapped values are then sorted).
-    def plain_names(vocabulary, codes) -> pd.Series:
-        return _obj(np.array((*vocabulary, np.nan), dtype=object)[codes])
-
-    def plain(column: str) -> pd.Series:
-        codes, labels = _text_codes(ind, column)
-        return _obj(rows.spread(labels[codes]))
-
     n_grid = len(period_labels)
     with _reading(g.prefetched):  # the copied texts, factorized by the worker threads
         out = {
             **{c: indicator(c) for c in ("framework", "code", "part", "title", "theme", "theme_board",
                                          "unit")},
-            "polarity": plain("polarity"),
+            "polarity": indicator("polarity"),
             "frequency": indicator("frequency"),
             "measure": names(MEASURES, cells["measure"]),
             "period": _categorical(rows.by_period(np.arange(n_grid)), period_labels),
@@ -1166,25 +1157,25 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
             "tolerance_points": g.tolerance_points[p],
             "scheme": _categorical(rows.spread(g.scheme), RAG_SCHEMES),
             "due": cells["due"],
-            "status": plain_names(STATUSES, cells["status"]),
+            "status": names(STATUSES, cells["status"]),
             "provisional": _take_flag(returns, "provisional", return_row),
             "is_demo": _take_flag(returns, "is_demo", return_row),
-            "direction": plain_names(DIRECTIONS, cells["direction"]),
-            "direction_year": plain_names(DIRECTIONS, cells["direction_year"]),
+            "direction": names(DIRECTIONS, cells["direction"]),
+            "direction_year": names(DIRECTIONS, cells["direction_year"]),
             "previous_value": cells["previous_value"],
             "year_earlier_value": cells["year_earlier_value"],
             "forecast_year_end": cells["forecast_year_end"],
-            "forecast_basis": plain_names(FORECAST_BASES, cells["forecast_basis"]),
+            "forecast_basis": names(FORECAST_BASES, cells["forecast_basis"]),
             "forecast_target": cells["forecast_target"],
-            "forecast_status": plain_names(STATUSES, cells["forecast_status"]),
+            "forecast_status": names(STATUSES, cells["forecast_status"]),
             "comparator": indicator("comparator"),
             "comparator_value": cells["comparator_value"],
             "own_area": per_part(g.own_area),
             "target_status": _categorical(np.where(cells["target_status"] < 0, len(TARGET_STATUSES),
                                                    cells["target_status"]), (*TARGET_STATUSES, "")),
-            "target_text": _take_text(targets, "text", target_row, plain=True),
+            "target_text": _take_text(targets, "text", target_row),
             "target_version": _take_text(targets, "version", target_row),
-            **{c: _take_text(returns, c, return_row, plain=True) for c in ("commentary", "action", "source")},
+            **{c: _take_text(returns, c, return_row) for c in ("commentary", "action", "source")},
             "removed": cells["removed"],
             "first_year": _categorical(rows.spread(g.first_y), year_labels),
             "survey_years": indicator("survey_years"),
@@ -1192,9 +1183,12 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     return pd.DataFrame(out, copy=False)
 
 
-def _severity(statuses: pd.Series, missing: int) -> np.ndarray:
-    """``STATUS_SEVERITY`` of each status (``missing`` where there is none), looked up once
-    per distinct status."""
+def status_severity(statuses: pd.Series, missing: int = len(STATUSES)) -> np.ndarray:
+    """``STATUS_SEVERITY`` of each status (0 red ... 5 no_target; ``missing`` where there is
+    none), looked up once per distinct status.
+
+    Sort by this, not by ``statuses.map(...)``: mapping a categorical gives a categorical that
+    still sorts in the old (alphabetical) category order."""
     codes, labels = pd.factorize(statuses)  # a categorical's own codes: no hashing
     known = [STATUS_SEVERITY.get(s, missing) for s in labels]
     return np.array([*known, missing], dtype=np.int64)[codes]
@@ -1213,8 +1207,8 @@ def indicator_status(rated: pd.DataFrame) -> pd.DataFrame:
         "_indicator": indicator,
         "period_order": rated["period_order"].to_numpy(),
         "_row": np.arange(len(rated)),
-        "_sev": _severity(rated["status"], len(STATUSES)),
-        "_fc": _severity(rated["forecast_status"], len(STATUSES)),
+        "_sev": status_severity(rated["status"]),
+        "_fc": status_severity(rated["forecast_status"]),
     })
     # worst first (stable), so the first row of each group is its worst part
     frame = frame.sort_values("_sev", kind="stable")

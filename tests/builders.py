@@ -92,17 +92,19 @@ def write_register(path: Path, rows: dict[str, list[dict]] | None = None) -> Pat
     return path
 
 
-def luton_rated():
+def luton_rated(register=None):
     """The real register (``indicators.xlsx``) with its illustrative demo values, rated, and
-    the first framework's rows: ``(register, rated, framework)``: what the sub-group would see."""
+    the first framework's rows: ``(register, rated, framework)``: what the sub-group would see.
+    ``register``: one made by an earlier call (e.g. with a return changed), rated again."""
     import pandas as pd
 
     from data_loaders.workbook import read_register
     from performance import overview, rag
     from performance.demo import generate_demo_returns
 
-    register = read_register()
-    register.returns = pd.concat([register.returns, generate_demo_returns(register)], ignore_index=True)
+    if register is None:
+        register = read_register()
+        register.returns = pd.concat([register.returns, generate_demo_returns(register)], ignore_index=True)
     framework = register.frameworks["framework"].iloc[0]
     rated = overview.with_register_columns(rag.rate(register), register)
     return register, rated[rated["framework"] == framework].copy(), framework

@@ -73,10 +73,17 @@ def records(rows: list[list[str]], first_column: str) -> list[dict[str, str]]:
 def luton():
     """The real register with illustrative demo values, rated, one typed-in formula added."""
     register, rated, framework = luton_rated()
-    red = rated.index[(rated["period"] == PERIOD) & (rated["status"] == "red")][0]
-    rated.loc[red, "commentary"] = "=1+1"
-    rated.loc[red, "action"] = "-5 on last quarter; @SUM(A1)"
-    return register, rated, framework, rated.loc[red, "code"]
+    red = rated[(rated["period"] == PERIOD) & (rated["status"] == "red")].iloc[0]
+    # typed into the return, as an officer would, and rated again
+    returns = register.returns
+    typed = ((returns["framework"] == framework) & (returns["code"] == red["code"])
+             & (returns["part"] == red["part"]) & (returns["period"] == PERIOD)
+             & (returns["area"] == red["own_area"]))
+    assert typed.sum() == 1
+    register.returns = returns.assign(commentary=returns["commentary"].where(~typed, "=1+1"),
+                                      action=returns["action"].where(~typed, "-5 on last quarter; @SUM(A1)"))
+    _, rated, _ = luton_rated(register)
+    return register, rated, framework, red["code"]
 
 
 def test_libreoffice_reads_exported_table_values_as_written(soffice, tmp_path):

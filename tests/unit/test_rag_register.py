@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from performance.periods import PeriodError
-from performance.rag import indicator_status, latest_period_with_data, rate
+from performance.rag import FORECAST_BASES, indicator_status, latest_period_with_data, rate, status_severity
+from performance.vocabulary import DIRECTIONS, STATUS_SEVERITY, STATUSES
 
 LOWER, HIGHER = "lower_is_better", "higher_is_better"
 YEARS = ("2008/09", "2009/10", "2010/11")
@@ -534,11 +535,13 @@ def test_template_and_rating_agree_when_a_later_version_brings_a_survey_back(bui
 
 # --- column kinds of the rated frame ---------------------------------------------------------
 
-PLAIN_TEXT = ("status", "direction", "direction_year", "forecast_status", "forecast_basis",
-              "polarity", "commentary", "action", "source", "target_text")
-CATEGORICAL_TEXT = ("framework", "code", "part", "title", "theme", "theme_board", "unit",
-                    "frequency", "measure", "period", "year", "scheme", "comparator", "own_area",
-                    "target_status", "target_version", "first_year", "survey_years")
+TEXT_COLUMNS = ("framework", "code", "part", "title", "theme", "theme_board", "unit", "polarity",
+                "frequency", "measure", "period", "year", "scheme", "status", "direction",
+                "direction_year", "forecast_basis", "forecast_status", "comparator", "own_area",
+                "target_status", "target_text", "target_version", "commentary", "action", "source",
+                "first_year", "survey_years")
+VOCABULARY_COLUMNS = {"status": STATUSES, "forecast_status": STATUSES, "direction": DIRECTIONS,
+                      "direction_year": DIRECTIONS, "forecast_basis": FORECAST_BASES}
 
 
 def _two_indicators(build):
@@ -551,13 +554,34 @@ def _two_indicators(build):
     return build.register()
 
 
-def test_rate_text_columns_are_categorical_except_plain_texts_callers_map_or_edit(build):
+def test_rate_text_columns_are_categorical_with_every_vocabulary_word(build):
     rated = rate(_two_indicators(build))
-    for column in CATEGORICAL_TEXT:
+    for column in TEXT_COLUMNS:
         assert isinstance(rated[column].dtype, pd.CategoricalDtype), column
-    for column in PLAIN_TEXT:
-        assert rated[column].dtype == object, column
-    rated.loc[rated.index[0], "commentary"] = "=1+1"  # free text stays editable
+    assert not [c for c in rated.columns if rated[c].dtype == object]
+    for column, words in VOCABULARY_COLUMNS.items():  # a status absent here can still be set
+        assert sorted(rated[column].cat.categories) == sorted(words), column
+
+
+def test_status_severity_orders_red_first_where_mapping_the_categorical_would_not(build):
+    build.ret("NI 117", "2009/10 Q4", 7.5)  # worse than the baseline: red
+    rated = rate(_two_indicators(build))
+    worst_first = rated.assign(_sev=status_severity(rated["status"])).sort_values("_sev", kind="stable")
+    assert worst_first["status"].iloc[0] == "red"
+    assert list(dict.fromkeys(worst_first["status"])) == [
+        s for s in STATUSES if s in set(rated["status"])]
+    # the trap status_severity avoids: a mapped categorical sorts in the old (alphabetical) order
+    mapped = rated.assign(_sev=rated["status"].map(STATUS_SEVERITY)).sort_values("_sev", kind="stable")
+    assert mapped["status"].iloc[0] != "red"
+
+
+@pytest.mark.parametrize("statuses, expected", [
+    (["green", "red", "no_target", None], [2, 0, 5, 6]),
+    (["amber", "not_due", "no_data"], [1, 4, 3]),
+    ([], []),
+])
+def test_status_severity_of_plain_text(statuses, expected):
+    assert status_severity(pd.Series(statuses, dtype=object)).tolist() == expected
 
 
 def test_rate_categorical_columns_sort_alphabetically_like_text(build):
