@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -272,14 +272,16 @@ def _text(df: pd.DataFrame, column: str) -> pd.Series:
     return col.fillna("").astype(str).str.strip()
 
 
-# (id of a frame, column) -> the future of its _factorize_text, while a rating reads them
+# (id of a frame, column) -> (the frame, the future of its _factorize_text) while a rating
+# reads them; holding the frame keeps its id from being reused by another during the rating
 _PREFETCHED: ContextVar[dict] = ContextVar("rag_prefetched", default=None)
 
 
 @contextmanager
 def _reading(prefetched: dict):
     """Within this block, :func:`_text_codes` takes the columns in ``prefetched`` from the
-    worker threads factorizing them."""
+    worker threads factorizing them, and keeps there every other column it factorizes, so
+    that no column is factorized twice."""
     token = _PREFETCHED.set(prefetched)
     try:
         yield
@@ -287,12 +289,22 @@ def _reading(prefetched: dict):
         _PREFETCHED.reset(token)
 
 
+def _prefetch(prefetched: dict, df: pd.DataFrame, column: str) -> None:
+    """Ask a worker thread for ``_factorize_text(df, column)`` (read back by :func:`_text_codes`)."""
+    prefetched[(id(df), column)] = (df, _workers().submit(_factorize_text, df, column))
+
+
 def _text_codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_factorize_text`, or its result if a worker thread has been asked for it."""
-    ready = (_PREFETCHED.get() or {}).get((id(df), column))
-    if ready is not None:
-        return ready.result()
-    return _factorize_text(df, column)
+    """:func:`_factorize_text`, done once per frame and column within :func:`_reading`."""
+    prefetched = _PREFETCHED.get()
+    if prefetched is None:
+        return _factorize_text(df, column)
+    key = (id(df), column)
+    if key not in prefetched:
+        done: Future = Future()
+        done.set_result(_factorize_text(df, column))
+        prefetched[key] = (df, done)
+    return prefetched[key][1].result()
 
 
 def _factorize_text(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -540,6 +552,25 @@ class _Grids:
     """The register laid out as dense arrays: parts x periods and parts x years."""
 
     def __init__(self, register: Register) -> None:
+        returns = register.returns.reset_index(drop=True)
+        targets = register.targets.reset_index(drop=True)
+        # Hashing a million texts is the biggest cost of a rating: the key columns of returns
+        # and targets, and the texts copied into the rated frame, are factorized by two worker
+        # threads (pyarrow lets go of the GIL) while this thread reads the indicators;
+        # _text_codes reads them back within _reading(self.prefetched).
+        wanted = ((returns, ("code", "part", "framework", "area")),  # the keys, needed first
+                  (targets, ("framework", "code", "part", "year", "version", "status", "measure",
+                             "effective_from")),
+                  (returns, ("commentary", "action", "source")), (targets, ("text",)))
+        self.prefetched: dict = {}
+        for frame, columns in wanted:
+            for column in columns:
+                if len(frame) and column in frame.columns:
+                    _prefetch(self.prefetched, frame, column)
+        with _reading(self.prefetched):
+            self._read(register, returns, targets)
+
+    def _read(self, register: Register, returns: pd.DataFrame, targets: pd.DataFrame) -> None:
         settings = {**DEFAULT_SETTINGS, **(register.settings or {})}
         ind = register.indicators.reset_index(drop=True)
         key_cols = ["framework", "code", "part"]
@@ -589,22 +620,7 @@ class _Grids:
         default_area = _setting(settings, "own_area")
         fw_codes, fw_labels = self.keys.codes[0], self.keys.labels[0]
         self.own_area = np.array([own_areas.get(f, default_area) for f in fw_labels], dtype=object)[fw_codes]
-
-        returns = register.returns.reset_index(drop=True)
-        targets = register.targets.reset_index(drop=True)
-        # Hashing a million texts is the biggest cost of a rating: the key columns of returns
-        # and targets, and the texts copied into the rated frame, are factorized by two worker
-        # threads (pyarrow lets go of the GIL) while this thread goes on; _text_codes reads
-        # them back within _reading(self.prefetched).
-        wanted = ((returns, ("code", "part", "framework", "area")),  # the keys, needed first
-                  (targets, ("framework", "code", "part", "year", "version", "status", "measure",
-                             "effective_from")),
-                  (returns, ("commentary", "action", "source")), (targets, ("text",)))
-        self.prefetched = {
-            (id(frame), c): _workers().submit(_factorize_text, frame, c)
-            for frame, columns in wanted if len(frame) for c in columns if c in frame.columns}
-        with _reading(self.prefetched):
-            self._load(ind, returns, targets, spans, fw_codes, fw_labels)
+        self._load(ind, returns, targets, spans, fw_codes, fw_labels)
 
     def _load(self, ind: pd.DataFrame, returns: pd.DataFrame, targets: pd.DataFrame, spans: dict,
               fw_codes: np.ndarray, fw_labels) -> None:
@@ -1036,6 +1052,18 @@ def _rate_cells(c: _Cells) -> dict[str, np.ndarray]:
     }
 
 
+# The columns of rate()'s frame, in order (documented in its docstring).
+RATED_COLUMNS = (
+    "framework", "code", "part", "title", "theme", "theme_board", "unit", "polarity", "frequency",
+    "measure", "period", "year", "period_order", "value", "period_value", "target",
+    "original_target", "original_measure", "year_target", "baseline_used", "tolerance_pct",
+    "tolerance_points", "scheme", "due", "status", "provisional", "is_demo", "direction",
+    "direction_year", "previous_value", "year_earlier_value", "forecast_year_end", "forecast_basis",
+    "forecast_target", "forecast_status", "comparator", "comparator_value", "own_area",
+    "target_status", "target_text", "target_version", "commentary", "action", "source", "removed",
+    "first_year", "survey_years",
+)
+
 _WORKERS: ThreadPoolExecutor | None = None
 
 
@@ -1047,25 +1075,39 @@ def _workers() -> ThreadPoolExecutor:
     return _WORKERS
 
 
-def _rate_all(g: _Grids, p: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+class _Rating:
     """:func:`_rate_cells` of every row, in blocks of rows (see ``_CHUNK``) written into whole
-    columns: the same numbers, with the temporaries of a block kept in cache."""
-    if len(p) <= _CHUNK:
-        return _rate_cells(_Cells(g, p, t))
-    blocks = [slice(start, start + _CHUNK) for start in range(0, len(p), _CHUNK)]
-    first = _rate_cells(_Cells(g, p[blocks[0]], t[blocks[0]]))
-    out = {name: np.empty(len(p), dtype=values.dtype) for name, values in first.items()}
+    columns: the same numbers, with the temporaries of a block kept in cache.
 
-    def fill(block: slice, cells: dict | None = None) -> None:
-        cells = cells if cells is not None else _rate_cells(_Cells(g, p[block], t[block]))
-        for name, values in cells.items():
-            out[name][block] = values
+    The first block is rated at once (it gives the columns' types); the others go to the
+    worker threads, and :meth:`result` waits for them, so the caller can build the columns
+    that do not depend on the rating in the meantime.
+    """
 
-    fill(blocks[0], first)
-    # NumPy lets go of the GIL inside each operation, so two threads rate blocks side by side
-    # on a 2-core machine; the blocks write disjoint slices of the same columns.
-    list(_workers().map(fill, blocks[1:]))
-    return out
+    def __init__(self, g: _Grids, p: np.ndarray, t: np.ndarray) -> None:
+        self._pending: list = []
+        if len(p) <= _CHUNK:
+            self._out = _rate_cells(_Cells(g, p, t))
+            return
+        blocks = [slice(start, start + _CHUNK) for start in range(0, len(p), _CHUNK)]
+        first = _rate_cells(_Cells(g, p[blocks[0]], t[blocks[0]]))
+        out = {name: np.empty(len(p), dtype=values.dtype) for name, values in first.items()}
+
+        def fill(block: slice, cells: dict | None = None) -> None:
+            cells = cells if cells is not None else _rate_cells(_Cells(g, p[block], t[block]))
+            for name, values in cells.items():
+                out[name][block] = values
+
+        fill(blocks[0], first)
+        # NumPy lets go of the GIL inside each operation, so two threads rate blocks side by
+        # side on a 2-core machine; the blocks write disjoint slices of the same columns.
+        self._pending = [_workers().submit(fill, block) for block in blocks[1:]]
+        self._out = out
+
+    def result(self) -> dict[str, np.ndarray]:
+        for done in self._pending:
+            done.result()  # re-raises an error of a block
+        return self._out
 
 
 def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "") -> pd.Series:
@@ -1119,10 +1161,9 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     g = _Grids(register)
     rows = _Rows(g, None if periods is None else list(periods))
     p, t = rows.p, rows.t
-    cells = _rate_all(g, p, t)
+    rating = _Rating(g, p, t)  # on the worker threads from here
 
     ind, returns, targets = g.ind, g.returns, g.targets
-    return_row, target_row = cells.pop("return_row"), cells.pop("target_row")
     grid_periods = range(g.y0 * _SLOTS, (g.y0 + g.n_years) * _SLOTS)
     period_labels = np.array([_period_label(o) for o in grid_periods], dtype=object)
     year_labels = np.array([financial_year(g.y0 + i) for i in range(g.n_years)], dtype=object)
@@ -1138,49 +1179,42 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     def names(vocabulary, codes) -> pd.Series:  # code -1 (or one past the end) -> NaN
         return _categorical(np.where((codes < 0) | (codes >= len(vocabulary)), -1, codes), vocabulary)
 
-    n_grid = len(period_labels)
-    with _reading(g.prefetched):  # the copied texts, factorized by the worker threads
+    # the texts: factorized by the worker threads or once here (within _reading)
+    with _reading(g.prefetched):
+        # the columns that do not depend on the rating, built while the blocks are rated
+        n_grid = len(period_labels)
         out = {
             **{c: indicator(c) for c in ("framework", "code", "part", "title", "theme", "theme_board",
-                                         "unit")},
-            "polarity": indicator("polarity"),
-            "frequency": indicator("frequency"),
-            "measure": names(MEASURES, cells["measure"]),
+                                         "unit", "polarity", "frequency", "comparator", "survey_years")},
             "period": _categorical(rows.by_period(np.arange(n_grid)), period_labels),
             "year": _categorical(rows.by_period(np.arange(n_grid) // _SLOTS), year_labels),
             "period_order": t + g.y0 * _SLOTS,
-            **{c: cells[c] for c in ("value", "period_value", "target", "original_target")},
-            "original_measure": names(MEASURES, cells["original_measure"]),
-            "year_target": cells["year_target"],
-            "baseline_used": cells["baseline_used"],
             "tolerance_pct": g.tolerance_pct[p],
             "tolerance_points": g.tolerance_points[p],
             "scheme": _categorical(rows.spread(g.scheme), RAG_SCHEMES),
-            "due": cells["due"],
-            "status": names(STATUSES, cells["status"]),
+            "own_area": per_part(g.own_area),
+            "first_year": _categorical(rows.spread(g.first_y), year_labels),
+        }
+        cells = rating.result()
+        return_row, target_row = cells.pop("return_row"), cells.pop("target_row")
+        out.update({
+            **{c: cells[c] for c in ("value", "period_value", "target", "original_target", "year_target",
+                                     "baseline_used", "due", "previous_value", "year_earlier_value",
+                                     "forecast_year_end", "forecast_target", "comparator_value",
+                                     "removed")},
+            **{c: names(MEASURES, cells[c]) for c in ("measure", "original_measure")},
+            **{c: names(STATUSES, cells[c]) for c in ("status", "forecast_status")},
+            **{c: names(DIRECTIONS, cells[c]) for c in ("direction", "direction_year")},
+            "forecast_basis": names(FORECAST_BASES, cells["forecast_basis"]),
             "provisional": _take_flag(returns, "provisional", return_row),
             "is_demo": _take_flag(returns, "is_demo", return_row),
-            "direction": names(DIRECTIONS, cells["direction"]),
-            "direction_year": names(DIRECTIONS, cells["direction_year"]),
-            "previous_value": cells["previous_value"],
-            "year_earlier_value": cells["year_earlier_value"],
-            "forecast_year_end": cells["forecast_year_end"],
-            "forecast_basis": names(FORECAST_BASES, cells["forecast_basis"]),
-            "forecast_target": cells["forecast_target"],
-            "forecast_status": names(STATUSES, cells["forecast_status"]),
-            "comparator": indicator("comparator"),
-            "comparator_value": cells["comparator_value"],
-            "own_area": per_part(g.own_area),
             "target_status": _categorical(np.where(cells["target_status"] < 0, len(TARGET_STATUSES),
                                                    cells["target_status"]), (*TARGET_STATUSES, "")),
             "target_text": _take_text(targets, "text", target_row),
             "target_version": _take_text(targets, "version", target_row),
             **{c: _take_text(returns, c, return_row) for c in ("commentary", "action", "source")},
-            "removed": cells["removed"],
-            "first_year": _categorical(rows.spread(g.first_y), year_labels),
-            "survey_years": indicator("survey_years"),
-        }
-    return pd.DataFrame(out, copy=False)
+        })
+    return pd.DataFrame({c: out[c] for c in RATED_COLUMNS}, copy=False)
 
 
 def status_severity(statuses: pd.Series, missing: int = len(STATUSES)) -> np.ndarray:
