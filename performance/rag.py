@@ -457,17 +457,43 @@ class _Keys:
         key[(framework < 0) | (code < 0) | (part < 0)] = -1
         return key
 
-    def positions(self, frame: pd.DataFrame, column: str) -> np.ndarray:
-        """Position of each row's ``column`` text in the parts' labels (-1: no part has it)."""
-        codes, labels = _text_codes(frame, column)
-        i = ("framework", "code", "part").index(column)
-        return self.labels[i].get_indexer(pd.Index(labels, dtype=object))[codes]
+    def _terms(self, frame: pd.DataFrame, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(codes, labels, terms)`` of a frame's framework (0), code (1) or part (2) column:
+        the column factorized, and per label its share of the key (label position x stride),
+        or a negative share so large that any key containing it is negative (no part has it);
+        the last term is for code -1."""
+        codes, labels = _text_codes(frame, ("framework", "code", "part")[i])
+        stride = math.prod(self.sizes[i + 1:])
+        position = self.labels[i].get_indexer(pd.Index(labels, dtype=object))
+        missing = -2 * (self.n_keys + 1)
+        return codes, labels, np.append(np.where(position >= 0, position * stride, missing), missing)
 
-    def find(self, framework: np.ndarray, code: np.ndarray, part: np.ndarray) -> np.ndarray:
-        """The part number of each row (positions from :meth:`positions`), -1 where none."""
-        key = self.combine(framework, code, part)
+    def parts_of(self, frame: pd.DataFrame, fill_framework: bool = False) -> np.ndarray:
+        """The part number of each row of ``frame`` (by its framework, code and part), -1
+        where no part has that key.
+
+        ``fill_framework``: a row with no framework takes that of the first part with its
+        code and part (returns written without one).
+        """
+        fw_codes, fw_labels, fw_terms = self._terms(frame, 0)
+        code_codes, _, code_terms = self._terms(frame, 1)
+        part_codes, _, part_terms = self._terms(frame, 2)
+        # added in place as integers: one gather per column, no per-step temporaries
+        pair = code_terms[code_codes]
+        pair += part_terms[part_codes]
+        key = fw_terms[fw_codes]
+        key += pair
+        blank = np.flatnonzero(fw_codes == _label_code(fw_labels, "")) if fill_framework else ()
+        if len(blank):
+            _, n_code, n_part = self.sizes
+            own_pair = self.codes[1] * n_part + self.codes[2]
+            firsts = ~pd.Series(own_pair).duplicated().to_numpy()
+            found = pd.Index(own_pair[firsts]).get_indexer(np.maximum(pair[blank], -1))
+            framework = np.where(found >= 0, self.codes[0][firsts][found], -1)
+            key[blank] = np.where(framework >= 0, framework * n_code * n_part + pair[blank], -1)
+        np.maximum(key, -1, out=key)  # every key with a missing share -> -1
         if self._table is not None:
-            return self._table[np.where(key < 0, self.n_keys, key)]
+            return self._table[key]  # key -1 reads the last slot: no part
         return self._index.get_indexer(key)
 
 
@@ -671,37 +697,34 @@ class _Grids:
         self.own_row = np.full((n, n_t), -1, dtype=np.int64)
         comp = np.full((n, n_t), np.nan)
         if len(returns):
-            keys = self.keys
-            code, part = keys.positions(returns, "code"), keys.positions(returns, "part")
-            fw_codes, fw_labels = _text_codes(returns, "framework")
-            framework = keys.labels[0].get_indexer(pd.Index(fw_labels, dtype=object))[fw_codes]
-            blank = fw_codes == _label_code(fw_labels, "")
-            if blank.any():  # returns written without a framework: the indicator's
-                # the framework of the first part with the row's code and part
-                pair = np.where((code < 0) | (part < 0), -1, code * keys.sizes[2] + part)
-                own_pair = keys.codes[1] * keys.sizes[2] + keys.codes[2]
-                firsts = ~pd.Series(own_pair).duplicated().to_numpy()
-                found = pd.Index(own_pair[firsts]).get_indexer(pair)
-                found = np.where(found >= 0, keys.codes[0][firsts][found], -1)
-                framework = np.where(blank, found, framework)
-            pid = keys.find(framework, code, part)
+            pid = self.keys.parts_of(returns, fill_framework=True)
             area_codes, areas = _text_codes(returns, "area")
             area_index = pd.Index(areas, dtype=object)
-            own_code = _index_of(area_index, self.own_area)
-            comp_code = np.where(self.has_comparator, _index_of(area_index, self.comparator), -1)
             t = r_ord - self.y0 * _SLOTS
-            rows = np.flatnonzero((pid >= 0) & (t >= 0) & (t < n_t))  # a part, in the grid's years
-            pid, area = pid[rows], area_codes[rows]
-            flat = pid * n_t + t[rows]
+            flat = pid * n_t  # the row's cell in the part x period grids (where ok)
+            flat += t
+            ok = (pid >= 0) & (t >= 0) & (t < n_t)  # a part, in the grid's years
+            any_part = np.maximum(pid, 0)
             values = _number(returns, "value")
+
+            def rows_of(area_of_part: np.ndarray) -> np.ndarray:
+                """Rows (in file order) of returns for each part's given area (-1: none)."""
+                if not len(area_of_part) or (area_of_part < 0).all():
+                    return np.empty(0, dtype=np.intp)
+                if (area_of_part == area_of_part[0]).all():  # one area for every part: no gather
+                    return np.flatnonzero(ok & (area_codes == area_of_part[0]))
+                wanted = area_of_part[any_part]
+                return np.flatnonzero(ok & (area_codes == wanted) & (wanted >= 0))
+
             # rows in file order: np.put writes in order, so a later duplicate wins
-            own = (area == own_code[pid]) & (own_code[pid] >= 0)
-            own_rows, own_flat = rows[own], flat[own]
+            own_rows = rows_of(_index_of(area_index, self.own_area))
+            own_flat = flat[own_rows]
             np.put(self.own_val, own_flat, values[own_rows])
             np.put(self.own_fc, own_flat, _number(returns, "forecast_year_end")[own_rows])
             np.put(self.own_row, own_flat, own_rows)
-            other = (area == comp_code[pid]) & (comp_code[pid] >= 0)
-            np.put(comp, flat[other], values[rows[other]])
+            if self.has_comparator.any():
+                comp_rows = rows_of(np.where(self.has_comparator, _index_of(area_index, self.comparator), -1))
+                np.put(comp, flat[comp_rows], values[comp_rows])
         # the comparator's value for the same period or the latest before it (worked out for
         # the parts that have comparator values: for the others it is NaN throughout)
         self.comp_ff = np.full((n, n_t), np.nan)
@@ -733,8 +756,7 @@ class _Grids:
         self.orig_measure = np.full(shape, -1, dtype=np.int64)
         self.tgt_row = np.full(shape, -1, dtype=np.int64)
         if len(targets):
-            keys = self.keys
-            pid = keys.find(*(keys.positions(targets, c) for c in ("framework", "code", "part")))
+            pid = self.keys.parts_of(targets)
             year = np.where(t_year >= 0, t_year - self.y0, -1)
             version_codes, version_labels = _text_codes(targets, "version")
             statuses = {s: i for i, s in enumerate(TARGET_STATUSES)}
