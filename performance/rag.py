@@ -929,6 +929,37 @@ def _obj(values) -> pd.Series:
     return pd.Series(values, dtype=object, copy=False)
 
 
+def _code_type(n_categories: int) -> type:
+    """The integer type pandas keeps a categorical's codes in (the smallest that holds them)."""
+    for kind in (np.int8, np.int16, np.int32):
+        if n_categories < np.iinfo(kind).max:
+            return kind
+    return np.int64
+
+
+def _category_codes(codes: np.ndarray, labels) -> tuple[np.ndarray, pd.CategoricalDtype]:
+    """``codes`` into ``labels`` (distinct texts; -1 missing) as codes into the same texts in
+    alphabetical order, in the integer type pandas keeps them in, and their dtype.
+
+    Recode the short array (one code per part or per period) before spreading it to every
+    row: spreading small integers is then all that is done per row.
+    """
+    labels = np.asarray(labels, dtype=object)
+    kind = _code_type(len(labels))
+    if len(labels) > 1 and not (labels[1:] > labels[:-1]).all():  # recode alphabetically
+        order = np.argsort(labels, kind="stable")
+        rank = np.empty(len(order) + 1, dtype=kind)
+        rank[order] = np.arange(len(order))
+        rank[-1] = -1  # code -1 stays missing
+        codes, labels = rank[codes], labels[order]
+    return codes.astype(kind, copy=False), pd.CategoricalDtype(pd.Index(labels, dtype=object))
+
+
+def _from_codes(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Series:
+    """A categorical column from codes already in the dtype's integer type (-1: missing)."""
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), copy=False)
+
+
 def _categorical(codes: np.ndarray, labels) -> pd.Series:
     """A text column as a pandas categorical: ``labels[codes]``, NaN where a code is -1.
 
@@ -938,16 +969,19 @@ def _categorical(codes: np.ndarray, labels) -> pd.Series:
     the column sorts as the text would; ``labels`` must be distinct text (no missing values:
     a missing row is code -1).
     """
-    labels = np.asarray(labels, dtype=object)
-    if len(labels) > 1 and not (labels[1:] > labels[:-1]).all():  # recode alphabetically
-        order = np.argsort(labels, kind="stable")
-        rank = np.empty(len(order) + 1, dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        rank[-1] = -1  # code -1 stays missing
-        codes, labels = rank[codes], labels[order]
-    dtype = pd.CategoricalDtype(pd.Index(labels, dtype=object))
-    # pandas keeps the codes in the smallest integer type that holds the categories
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), copy=False)
+    return _from_codes(*_category_codes(codes, labels))
+
+
+_VOCABULARY_TYPES: dict[tuple[str, ...], pd.CategoricalDtype] = {}
+
+
+def _vocabulary_column(codes: np.ndarray, vocabulary: tuple[str, ...]) -> pd.Series:
+    """A column of vocabulary words from their int8 codes (-1: missing), categories in the
+    vocabulary's own order (statuses worst first), so that no code is rewritten."""
+    dtype = _VOCABULARY_TYPES.get(vocabulary)
+    if dtype is None:
+        dtype = _VOCABULARY_TYPES[vocabulary] = pd.CategoricalDtype(pd.Index(vocabulary, dtype=object))
+    return _from_codes(codes.astype(_code_type(len(vocabulary)), copy=False), dtype)
 
 
 # by slot (Q1..Q4, annual): the share of the year's target due by then, and how many grid
@@ -1044,7 +1078,7 @@ def _rate_cells(c: _Cells) -> dict[str, np.ndarray]:
     has_forecast = basis >= 0
     status[removed] = NO_TARGET
     forecast_status[removed] = NO_TARGET
-    forecast_status[~has_forecast] = len(STATUSES)
+    forecast_status[~has_forecast] = -1
 
     # codes are stored as int8 (a million rows: 1 MB a column instead of 8 MB of fresh memory)
     return {
@@ -1067,7 +1101,8 @@ def _rate_cells(c: _Cells) -> dict[str, np.ndarray]:
         "forecast_target": np.where(has_forecast, forecast_target, np.nan),
         "forecast_status": forecast_status,
         "comparator_value": np.where(g.has_comparator[c.p], comp, np.nan),
-        "target_status": t_status.astype(np.int8),
+        # no target row reads "" (the code one past the vocabulary: see rate())
+        "target_status": np.where(t_status < 0, len(TARGET_STATUSES), t_status).astype(np.int8),
         "removed": removed,
         "return_row": c.period(g.own_row),  # rows of the returns and targets frames, for the
         "target_row": c.year(g.tgt_row),  # text columns (worked out here, block by block)
@@ -1143,9 +1178,9 @@ def _take_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fill: str = "
     found = np.flatnonzero(labels == fill)
     if not len(found):
         labels, found = np.append(labels, fill), [len(labels)]
-    picked = codes[rows]
-    picked[rows < 0] = found[0]
-    return _categorical(picked, labels)
+    # one more code at the end for row -1 (fill); recoded per source row, then picked
+    small, dtype = _category_codes(np.append(codes, found[0]), labels)
+    return _from_codes(small[rows], dtype)
 
 
 def _take_flag(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
@@ -1174,9 +1209,12 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     - comparator, comparator_value, own_area; target_status, target_text, target_version;
       commentary, action, source (of the return); removed, first_year, survey_years.
 
-    Every text column is a pandas categorical (categories in alphabetical order, so it sorts as
-    text; statuses, directions and forecast bases list their whole vocabulary): compare, filter
-    and ``isin`` as with text, and order statuses with :func:`status_severity`.
+    Every text column is a pandas categorical: compare, filter and ``isin`` as with text. The
+    register's texts (code, title, period, commentary ...) have their categories in alphabetical
+    order, so they sort as text; the vocabulary columns (status, forecast_status, direction,
+    direction_year, forecast_basis, measure, original_measure, target_status) list their whole
+    vocabulary in its own order, so statuses sort worst first (red, amber, green, no_data,
+    not_due, no_target).
     """
     if isinstance(periods, str):
         periods = [periods]
@@ -1190,16 +1228,14 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     period_labels = np.array([_period_label(o) for o in grid_periods], dtype=object)
     year_labels = np.array([financial_year(g.y0 + i) for i in range(g.n_years)], dtype=object)
 
+    def spread(codes: np.ndarray, labels) -> pd.Series:  # a text per part, to its rows
+        return _from_codes(rows.spread((recoded := _category_codes(codes, labels))[0]), recoded[1])
+
+    def by_period(codes: np.ndarray, labels) -> pd.Series:  # a text per grid period, to its rows
+        return _from_codes(rows.by_period((recoded := _category_codes(codes, labels))[0]), recoded[1])
+
     def indicator(column: str) -> pd.Series:
-        codes, labels = _text_codes(ind, column)
-        return _categorical(rows.spread(codes), labels)
-
-    def per_part(values: np.ndarray) -> pd.Series:  # one text per part (a few distinct)
-        codes, labels = pd.factorize(values)
-        return _categorical(rows.spread(codes), labels)
-
-    def names(vocabulary, codes) -> pd.Series:  # code -1 (or one past the end) -> NaN
-        return _categorical(np.where((codes < 0) | (codes >= len(vocabulary)), -1, codes), vocabulary)
+        return spread(*_text_codes(ind, column))
 
     # the texts: factorized by the worker threads or once here (within _reading)
     with _reading(g.prefetched):
@@ -1208,14 +1244,14 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
         out = {
             **{c: indicator(c) for c in ("framework", "code", "part", "title", "theme", "theme_board",
                                          "unit", "polarity", "frequency", "comparator", "survey_years")},
-            "period": _categorical(rows.by_period(np.arange(n_grid)), period_labels),
-            "year": _categorical(rows.by_period(np.arange(n_grid) // _SLOTS), year_labels),
+            "period": by_period(np.arange(n_grid), period_labels),
+            "year": by_period(np.arange(n_grid) // _SLOTS, year_labels),
             "period_order": t + g.y0 * _SLOTS,
             "tolerance_pct": g.tolerance_pct[p],
             "tolerance_points": g.tolerance_points[p],
-            "scheme": _categorical(rows.spread(g.scheme), RAG_SCHEMES),
-            "own_area": per_part(g.own_area),
-            "first_year": _categorical(rows.spread(g.first_y), year_labels),
+            "scheme": spread(g.scheme, RAG_SCHEMES),
+            "own_area": spread(*pd.factorize(g.own_area)),
+            "first_year": spread(g.first_y, year_labels),
         }
         cells = rating.result()
         return_row, target_row = cells.pop("return_row"), cells.pop("target_row")
@@ -1224,14 +1260,13 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
                                      "baseline_used", "due", "previous_value", "year_earlier_value",
                                      "forecast_year_end", "forecast_target", "comparator_value",
                                      "removed")},
-            **{c: names(MEASURES, cells[c]) for c in ("measure", "original_measure")},
-            **{c: names(STATUSES, cells[c]) for c in ("status", "forecast_status")},
-            **{c: names(DIRECTIONS, cells[c]) for c in ("direction", "direction_year")},
-            "forecast_basis": names(FORECAST_BASES, cells["forecast_basis"]),
+            **{c: _vocabulary_column(cells[c], MEASURES) for c in ("measure", "original_measure")},
+            **{c: _vocabulary_column(cells[c], STATUSES) for c in ("status", "forecast_status")},
+            **{c: _vocabulary_column(cells[c], DIRECTIONS) for c in ("direction", "direction_year")},
+            "forecast_basis": _vocabulary_column(cells["forecast_basis"], FORECAST_BASES),
             "provisional": _take_flag(returns, "provisional", return_row),
             "is_demo": _take_flag(returns, "is_demo", return_row),
-            "target_status": _categorical(np.where(cells["target_status"] < 0, len(TARGET_STATUSES),
-                                                   cells["target_status"]), (*TARGET_STATUSES, "")),
+            "target_status": _vocabulary_column(cells["target_status"], (*TARGET_STATUSES, "")),
             "target_text": _take_text(targets, "text", target_row),
             "target_version": _take_text(targets, "version", target_row),
             **{c: _take_text(returns, c, return_row) for c in ("commentary", "action", "source")},
@@ -1243,8 +1278,9 @@ def status_severity(statuses: pd.Series, missing: int = len(STATUSES)) -> np.nda
     """``STATUS_SEVERITY`` of each status (0 red ... 5 no_target; ``missing`` where there is
     none), looked up once per distinct status.
 
-    Sort by this, not by ``statuses.map(...)``: mapping a categorical gives a categorical that
-    still sorts in the old (alphabetical) category order."""
+    For any frame's statuses: plain text (``indicator_status``, a return's preview) sorts
+    alphabetically, and mapping a categorical gives a categorical that sorts in its old
+    category order, so sort by these numbers."""
     codes, labels = pd.factorize(statuses)  # a categorical's own codes: no hashing
     known = [STATUS_SEVERITY.get(s, missing) for s in labels]
     return np.array([*known, missing], dtype=np.int64)[codes]

@@ -14,7 +14,7 @@ import pytest
 
 from performance.periods import PeriodError
 from performance.rag import FORECAST_BASES, indicator_status, latest_period_with_data, rate, status_severity
-from performance.vocabulary import DIRECTIONS, STATUS_SEVERITY, STATUSES
+from performance.vocabulary import DIRECTIONS, MEASURES, STATUS_SEVERITY, STATUSES, TARGET_STATUSES
 
 LOWER, HIGHER = "lower_is_better", "higher_is_better"
 YEARS = ("2008/09", "2009/10", "2010/11")
@@ -541,7 +541,9 @@ TEXT_COLUMNS = ("framework", "code", "part", "title", "theme", "theme_board", "u
                 "target_status", "target_text", "target_version", "commentary", "action", "source",
                 "first_year", "survey_years")
 VOCABULARY_COLUMNS = {"status": STATUSES, "forecast_status": STATUSES, "direction": DIRECTIONS,
-                      "direction_year": DIRECTIONS, "forecast_basis": FORECAST_BASES}
+                      "direction_year": DIRECTIONS, "forecast_basis": FORECAST_BASES,
+                      "measure": MEASURES, "original_measure": MEASURES,
+                      "target_status": (*TARGET_STATUSES, "")}
 
 
 def _two_indicators(build):
@@ -554,25 +556,27 @@ def _two_indicators(build):
     return build.register()
 
 
-def test_rate_text_columns_are_categorical_with_every_vocabulary_word(build):
+def test_rate_text_columns_are_categorical_vocabularies_in_their_own_order(build):
     rated = rate(_two_indicators(build))
     for column in TEXT_COLUMNS:
         assert isinstance(rated[column].dtype, pd.CategoricalDtype), column
     assert not [c for c in rated.columns if rated[c].dtype == object]
     for column, words in VOCABULARY_COLUMNS.items():  # a status absent here can still be set
-        assert sorted(rated[column].cat.categories) == sorted(words), column
+        assert list(rated[column].cat.categories) == list(words), column
 
 
-def test_status_severity_orders_red_first_where_mapping_the_categorical_would_not(build):
+def test_rate_status_column_sorts_worst_first_as_status_severity_does(build):
     build.ret("NI 117", "2009/10 Q4", 7.5)  # worse than the baseline: red
     rated = rate(_two_indicators(build))
-    worst_first = rated.assign(_sev=status_severity(rated["status"])).sort_values("_sev", kind="stable")
-    assert worst_first["status"].iloc[0] == "red"
-    assert list(dict.fromkeys(worst_first["status"])) == [
-        s for s in STATUSES if s in set(rated["status"])]
-    # the trap status_severity avoids: a mapped categorical sorts in the old (alphabetical) order
+    present = [s for s in STATUSES if s in set(rated["status"])]
+    assert present[0] == "red"
+    by_column = rated.sort_values("status", kind="stable")["status"]
+    by_severity = rated.assign(_sev=status_severity(rated["status"])).sort_values("_sev", kind="stable")
+    assert list(dict.fromkeys(by_column)) == present
+    assert list(dict.fromkeys(by_severity["status"])) == present
+    # mapping the categorical keeps its (severity) order too
     mapped = rated.assign(_sev=rated["status"].map(STATUS_SEVERITY)).sort_values("_sev", kind="stable")
-    assert mapped["status"].iloc[0] != "red"
+    assert list(dict.fromkeys(mapped["status"])) == present
 
 
 @pytest.mark.parametrize("statuses, expected", [
