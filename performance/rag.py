@@ -516,19 +516,22 @@ def _year_or_none(text: object) -> int | None:
         return None
 
 
-def _period_ordinals(labels: pd.Series, with_distinct: bool = False):
-    """Absolute period ordinals (year * 5 + slot) of period strings; -1 where unreadable.
-
-    ``with_distinct``: also the distinct ordinals that occur (one per distinct label).
-    """
+def _period_ordinals(labels: pd.Series) -> np.ndarray:
+    """Absolute period ordinals (year * 5 + slot) of period strings; -1 where unreadable."""
     if isinstance(labels.dtype, pd.CategoricalDtype):  # already factorized
         codes, uniques = labels.cat.codes.to_numpy(), labels.cat.categories.astype(str)
     elif isinstance(labels.dtype, pd.StringDtype):
         codes, uniques = pd.factorize(labels)  # missing -> -1, read as unreadable below
     else:
         codes, uniques = pd.factorize(labels.fillna("").astype(str))
-    ords = np.empty(len(uniques) + 1, dtype=np.int64)
-    for i, label in enumerate(uniques):
+    return _ordinals_of(codes, uniques)[0]
+
+
+def _ordinals_of(codes: np.ndarray, labels) -> tuple[np.ndarray, np.ndarray]:
+    """The ordinals of factorized period labels (code -1: unreadable), and the distinct
+    ordinals that occur (one per label), parsing each label once."""
+    ords = np.empty(len(labels) + 1, dtype=np.int64)
+    for i, label in enumerate(labels):
         try:
             p = parse_period(label)
         except PeriodError:
@@ -536,9 +539,7 @@ def _period_ordinals(labels: pd.Series, with_distinct: bool = False):
             continue
         ords[i] = _ordinal(p)
     ords[-1] = -1  # code -1 (missing) indexes the last element
-    if with_distinct:
-        return ords[codes], ords[:-1]
-    return ords[codes]
+    return ords[codes], ords[:-1]
 
 
 def _ordinal(period: Period) -> int:
@@ -584,7 +585,7 @@ class _Grids:
         # and targets, and the texts copied into the rated frame, are factorized by two worker
         # threads (pyarrow lets go of the GIL) while this thread reads the indicators;
         # _text_codes reads them back within _reading(self.prefetched).
-        wanted = ((returns, ("code", "part", "framework", "area")),  # the keys, needed first
+        wanted = ((returns, ("code", "part", "framework", "area", "period")),  # needed first
                   (targets, ("framework", "code", "part", "year", "version", "status", "measure",
                              "effective_from")),
                   (returns, ("commentary", "action", "source")), (targets, ("text",)))
@@ -607,6 +608,9 @@ class _Grids:
             ind = ind[~duplicate].reset_index(drop=True)
             self.keys = _Keys(ind)
         self.ind = ind
+        for column in ("title", "theme", "theme_board", "unit", "comparator", "survey_years"):
+            if column in ind.columns:  # for rate()'s identity columns, after the returns' texts
+                _prefetch(self.prefetched, ind, column)
         self.n_parts = len(ind)
 
         # per part
@@ -652,7 +656,7 @@ class _Grids:
               fw_codes: np.ndarray, fw_labels) -> None:
         """The periods and years the grids span, survey years, returns and targets."""
         n = self.n_parts
-        r_ord, r_periods = (_period_ordinals(returns["period"], with_distinct=True) if len(returns)
+        r_ord, r_periods = (_ordinals_of(*_text_codes(returns, "period")) if len(returns)
                             else (np.empty(0, np.int64), np.empty(0, np.int64)))
         year_codes, year_labels = _text_codes(targets, "year")
         years = [_year_or_none(label) for label in year_labels]
