@@ -300,11 +300,13 @@ def _text_codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     if prefetched is None:
         return _factorize_text(df, column)
     key = (id(df), column)
-    if key not in prefetched:
+    asked = prefetched.get(key)
+    # not asked for, or still queued (cancelled: this thread does it rather than wait)
+    if asked is None or asked[1].cancel():
         done: Future = Future()
         done.set_result(_factorize_text(df, column))
-        prefetched[key] = (df, done)
-    return prefetched[key][1].result()
+        prefetched[key] = asked = (df, done)
+    return asked[1].result()
 
 
 def _factorize_text(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1147,6 +1149,7 @@ class _Rating:
 
     def __init__(self, g: _Grids, p: np.ndarray, t: np.ndarray) -> None:
         self._pending: list = []
+        self._fill = None
         if len(p) <= _CHUNK:
             self._out = _rate_cells(_Cells(g, p, t))
             return
@@ -1162,12 +1165,18 @@ class _Rating:
         fill(blocks[0], first)
         # NumPy lets go of the GIL inside each operation, so two threads rate blocks side by
         # side on a 2-core machine; the blocks write disjoint slices of the same columns.
-        self._pending = [_workers().submit(fill, block) for block in blocks[1:]]
-        self._out = out
+        self._pending = [(block, _workers().submit(fill, block)) for block in blocks[1:]]
+        self._fill, self._out = fill, out
 
     def result(self) -> dict[str, np.ndarray]:
-        for done in self._pending:
-            done.result()  # re-raises an error of a block
+        # blocks still queued are rated here rather than waited for (last first: the
+        # workers take them from the front)
+        for block, done in reversed(self._pending):
+            if done.cancel():
+                self._fill(block)
+        for _, done in self._pending:
+            if not done.cancelled():
+                done.result()  # re-raises an error of a block
         return self._out
 
 
