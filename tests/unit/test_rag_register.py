@@ -606,3 +606,33 @@ def test_rate_reads_returns_of_any_text_kind_alike(build, kind):
     got = rate(register)
     pd.testing.assert_frame_equal(got.drop(columns="action"), expected.drop(columns="action"))
     assert (got["action"] == "").all()
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as plain text (categories differ between separately rated frames)."""
+    return frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
+
+def test_rate_in_blocks_on_worker_threads_equals_rating_each_share_apart():
+    """Above 65,536 rows a rating runs in blocks on the worker threads (a waiting thread
+    takes queued blocks and texts itself); every part's rows come out as when its share of
+    the register, small enough for one block, is rated on its own."""
+    import dataclasses
+
+    from bench.data import synthetic_register
+
+    register = synthetic_register(20_000)  # 300,000 rows: five blocks
+    whole = rate(register)
+    codes = register.indicators["code"].unique()
+    shares = []
+    for share in np.array_split(codes, 5):  # 4,000 parts, 60,000 rows each
+        def keep(frame: pd.DataFrame, share=share) -> pd.DataFrame:
+            return frame[frame["code"].isin(share)].reset_index(drop=True)
+
+        alone = dataclasses.replace(register, indicators=keep(register.indicators),
+                                    targets=keep(register.targets), returns=keep(register.returns))
+        shares.append(rate(alone))
+    assert len(whole) == 300_000 and max(len(s) for s in shares) < 65_536
+    apart = pd.concat(shares, ignore_index=True)
+    pd.testing.assert_frame_equal(_as_text(whole), _as_text(apart))
+    assert set(whole["status"]) >= {"green", "amber", "red", "no_data"}
