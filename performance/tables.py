@@ -37,7 +37,17 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     for column in DIRECTION_COLUMNS:
         if column in out:
             out[column] = out[column].map(direction_badge)
+    for column in out.columns:  # a missing text reads as blank, not "None"
+        col = out[column]
+        if _is_text(col) and col.isna().any():
+            out[column] = col.astype(object).where(col.notna(), "")
     if "is_demo" in out:
         out = out.drop(columns="is_demo").assign(illustrative=frame["is_demo"].map(
             lambda d: "demo" if d is True or d == 1 else ""))
     return out.rename(columns=column_label)
+
+
+def _is_text(col: pd.Series) -> bool:
+    """Whether a column holds text (plain, arrow or categorical)."""
+    dtype = col.cat.categories.dtype if isinstance(col.dtype, pd.CategoricalDtype) else col.dtype
+    return pd.api.types.is_string_dtype(dtype)

@@ -30,6 +30,17 @@ def test_for_display_writes_statuses_and_demo_flag_and_keeps_the_raw_frame():
     assert raw["status"].iloc[0] == "amber"  # the exportable frame is untouched
 
 
+@pytest.mark.parametrize("text", [
+    pd.Series(["officer", math.nan], dtype=object),
+    pd.Series(["officer", math.nan], dtype="str"),
+    pd.Series(["officer", math.nan], dtype="category"),
+])
+def test_for_display_shows_missing_text_blank_and_missing_numbers_missing(text):
+    shown = for_display(pd.DataFrame({"forecast_basis": text, "value": [7.0, math.nan]}))
+    assert shown["Forecast basis"].tolist() == ["officer", ""]
+    assert shown["Value"].iloc[0] == 7.0 and math.isnan(shown["Value"].iloc[1])
+
+
 @pytest.mark.parametrize(("name", "label"), [
     ("theme_board", "Theme board"), ("code", "Code"), ("forecast_year_end", "Forecast year end"),
 ])
