@@ -43,7 +43,7 @@ import math
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
 
 import numpy as np
 import pandas as pd
@@ -691,8 +691,14 @@ class _Grids:
                 if y is not None and 0 <= y - y0 < n_years:
                     self.survey_year[i, y - y0] = True
 
+        # targets and returns fill different grids: the targets on a worker thread meanwhile
+        # (in this context, so that it reads the same factorized texts)
+        targets_loaded = _workers().submit(copy_context().run, self._load_targets, targets, t_year)
         self._load_returns(returns, r_ord)
-        self._load_targets(targets, t_year)
+        if targets_loaded.cancel():  # still queued: done here rather than waited for
+            self._load_targets(targets, t_year)
+        else:
+            targets_loaded.result()
 
     # returns -> own values, forecasts, row numbers; comparator values carried forward
     def _load_returns(self, returns: pd.DataFrame, r_ord: np.ndarray) -> None:
