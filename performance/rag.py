@@ -867,15 +867,20 @@ def _comparable(m: _Measures, sign, own, comp, slot):
 def _directions(current, earlier, sign, threshold_pct) -> np.ndarray:
     """Direction codes (index into DIRECTIONS, -1 where either value is missing)."""
     with np.errstate(invalid="ignore"):
-        change = sign * (current - earlier)
+        # worked in place: a block's temporaries are few (slack is the threshold share of the
+        # earlier value plus float slack: threshold/100 x |earlier| + EPS x max(1, |earlier|))
+        change = np.subtract(current, earlier)
+        change *= sign
         size = np.abs(earlier)
-        slack = threshold_pct / 100.0 * size + _EPS * np.maximum(1.0, size)
-        missing = ~np.isfinite(current) | ~np.isfinite(earlier) | (sign == 0)
-        # lowest priority first, as np.select would pick them the other way round
+        slack = np.maximum(size, 1.0)
+        slack *= _EPS
+        size *= threshold_pct / 100.0
+        slack += size
         codes = np.full(change.shape, NO_CHANGE, dtype=np.int8)
-        codes[change < -slack] = WORSENING
         codes[change > slack] = IMPROVING
-        codes[missing] = -1
+        codes[change < np.negative(slack, out=slack)] = WORSENING
+        # a value missing on either side (NaN or infinite change) or no polarity: unknown
+        codes[~np.isfinite(change) | (np.asarray(sign) == 0)] = -1
         return codes
 
 
