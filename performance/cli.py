@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def cmd_rag(args) -> int:
 
     _, register = _open()
     framework = _default_framework(register, args.framework)
-    period = args.period or rag.latest_period_with_data(register)
+    period = args.period or rag.latest_period_with_data(register, framework)
     if period is None:
         print("no values recorded yet; give --period", file=sys.stderr)
         return 2
@@ -332,4 +333,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; the exit status is 0 on success and 2 when input is refused."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        status = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped early (``| head``): no traceback; stdout goes nowhere from here so
+        # that Python's own flush at exit does not fail again (the Python docs' recipe)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status

@@ -1344,8 +1344,9 @@ def indicator_status(rated: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def latest_period_with_data(register: Register) -> str | None:
-    """The latest period (timeline order) holding a value for the own area, e.g. ``2009/10 Q3``."""
+def latest_period_with_data(register: Register, framework: str | None = None) -> str | None:
+    """The latest period (timeline order) holding a value for the own area, e.g. ``2009/10 Q3``;
+    with ``framework``, of that framework's returns (and those written without one) only."""
     returns = register.returns
     if returns is None or not len(returns):
         return None
@@ -1353,8 +1354,11 @@ def latest_period_with_data(register: Register) -> str | None:
     areas = {_setting(settings, "own_area")}
     fw = register.frameworks
     if fw is not None and "own_area" in fw.columns:
-        areas |= {a for a in _text(fw, "own_area") if a}
+        chosen = fw if framework is None else fw[_text(fw, "framework") == framework]
+        areas |= {a for a in _text(chosen, "own_area") if a}
     mask = _text(returns, "area").isin(areas).to_numpy() & np.isfinite(_number(returns, "value"))
+    if framework is not None:
+        mask &= _text(returns, "framework").isin([framework, ""]).to_numpy()
     if not mask.any():
         return None
     ords = _period_ordinals(returns["period"][mask])

@@ -77,6 +77,29 @@ def test_rag_prints_csv_of_every_part_with_reasons(cli):
     assert {r["status"] for r in rows} <= {"green", "amber", "red", "no_data", "not_due", "no_target"}
 
 
+def test_rag_without_period_rates_the_default_frameworks_latest_period_with_data(cli):
+    import csv
+
+    # the register has a second framework (Section 256, 2013/14) whose periods come later
+    result = cli("rag")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and len({r["period"] for r in rows}) == 1
+    assert rows[0]["period"][:7] in ("2008/09", "2009/10", "2010/11")
+    assert any(r["value"] for r in rows)
+
+
+def test_rag_piped_into_a_reader_that_stops_early_ends_without_a_traceback(cli, tmp_path):
+    assert cli("seed").returncode == 0  # the fixture's database, made before the pipe reads it
+    # `true` reads nothing and is gone before the rating is written: every write fails
+    command = f"'{sys.executable}' -m performance rag --period '2009/10 Q3' | true; echo ${{PIPESTATUS[0]}}"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "DEMO_DATA": "off"}
+    done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+    assert done.stdout.strip() == "1"  # the command's own status: output was cut short
+
+
 def test_rag_theme_board_filter_and_bad_input(cli):
     result = cli("rag", "--period", "2009/10 Q3", "--theme-board", "Health and Well-Being Board")
     assert result.returncode == 0 and "NI 117" not in result.stdout and "NI 123" in result.stdout

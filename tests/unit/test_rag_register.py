@@ -514,6 +514,16 @@ def test_latest_period_with_data_is_latest_own_value(build):
     assert latest_period_with_data(build.register()) == "2009/10 Q3"
 
 
+def test_latest_period_with_data_of_one_framework_ignores_another_frameworks_later_values(build):
+    neet(build).ret("NI 117", "2009/10 Q3", 6.55)
+    build.ret("NI 117", "2013/14", 5.0, framework="Section 256")
+    register = build.register()
+    assert latest_period_with_data(register) == "2013/14"
+    assert latest_period_with_data(register, "LAA") == "2009/10 Q3"
+    assert latest_period_with_data(register, "Section 256") == "2013/14"
+    assert latest_period_with_data(register, "Nobody's") is None
+
+
 def test_latest_period_with_data_none_without_returns(build):
     assert latest_period_with_data(neet(build).register()) is None
 
