@@ -518,17 +518,6 @@ def _year_or_none(text: object) -> int | None:
         return None
 
 
-def _period_ordinals(labels: pd.Series) -> np.ndarray:
-    """Absolute period ordinals (year * 5 + slot) of period strings; -1 where unreadable."""
-    if isinstance(labels.dtype, pd.CategoricalDtype):  # already factorized
-        codes, uniques = labels.cat.codes.to_numpy(), labels.cat.categories.astype(str)
-    elif isinstance(labels.dtype, pd.StringDtype):
-        codes, uniques = pd.factorize(labels)  # missing -> -1, read as unreadable below
-    else:
-        codes, uniques = pd.factorize(labels.fillna("").astype(str))
-    return _ordinals_of(codes, uniques)[0]
-
-
 def _ordinals_of(codes: np.ndarray, labels) -> tuple[np.ndarray, np.ndarray]:
     """The ordinals of factorized period labels (code -1: unreadable), and the distinct
     ordinals that occur (one per label), parsing each label once."""
@@ -998,6 +987,10 @@ def _vocabulary_column(codes: np.ndarray, vocabulary: tuple[str, ...]) -> pd.Ser
     dtype = _VOCABULARY_TYPES.get(vocabulary)
     if dtype is None:
         dtype = _VOCABULARY_TYPES[vocabulary] = pd.CategoricalDtype(pd.Index(vocabulary, dtype=object))
+    # from_codes does not check the codes here (validate=False): a code out of range would
+    # read past the categories, so check them (two passes over a byte per row)
+    if len(codes) and (codes.min() < -1 or codes.max() >= len(vocabulary)):
+        raise ValueError(f"a code outside -1..{len(vocabulary) - 1} for {vocabulary}")
     return _from_codes(codes.astype(_code_type(len(vocabulary)), copy=False), dtype)
 
 
@@ -1238,7 +1231,8 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     order, so they sort as text; the vocabulary columns (status, forecast_status, direction,
     direction_year, forecast_basis, measure, original_measure, target_status) list their whole
     vocabulary in its own order, so statuses sort worst first (red, amber, green, no_data,
-    not_due, no_target).
+    not_due, no_target). To write a new text into a copy of a column (a categorical takes only
+    its categories), turn it into text first: ``frame["commentary"].astype(object)``.
     """
     if isinstance(periods, str):
         periods = [periods]
@@ -1345,25 +1339,23 @@ def indicator_status(rated: pd.DataFrame) -> pd.DataFrame:
 
 
 def latest_period_with_data(register: Register, framework: str | None = None) -> str | None:
-    """The latest period (timeline order) holding a value for the own area, e.g. ``2009/10 Q3``;
-    with ``framework``, of that framework's returns (and those written without one) only."""
-    returns = register.returns
-    if returns is None or not len(returns):
+    """The latest period (timeline order) in which a part (of ``framework``, if given) has a
+    value for its own area within its framework's years, e.g. ``2009/10 Q3``: the latest
+    period whose rating shows a value. ``None`` when there is none."""
+    if register.returns is None or not len(register.returns):
         return None
-    settings = {**DEFAULT_SETTINGS, **(register.settings or {})}
-    areas = {_setting(settings, "own_area")}
-    fw = register.frameworks
-    if fw is not None and "own_area" in fw.columns:
-        chosen = fw if framework is None else fw[_text(fw, "framework") == framework]
-        areas |= {a for a in _text(chosen, "own_area") if a}
-    mask = _text(returns, "area").isin(areas).to_numpy() & np.isfinite(_number(returns, "value"))
+    g = _Grids(register)
+    for _, asked in g.prefetched.values():
+        asked.cancel()  # texts only rate() copies: not needed here
+    parts = np.arange(g.n_parts)
     if framework is not None:
-        mask &= _text(returns, "framework").isin([framework, ""]).to_numpy()
-    if not mask.any():
+        parts = parts[g.keys.codes[0] == _label_code(np.asarray(g.keys.labels[0]), framework)]
+    t = np.arange(g.n_t)
+    in_years = (t >= g.first_y[parts, None] * _SLOTS) & (t < (g.last_y[parts, None] + 1) * _SLOTS)
+    has = ~np.isnan(g.own_val[parts]) & in_years
+    if not has.any():
         return None
-    ords = _period_ordinals(returns["period"][mask])
-    ords = ords[ords >= 0]
-    return _period_label(int(ords.max())) if len(ords) else None
+    return _period_label(g.y0 * _SLOTS + int(np.flatnonzero(has.any(axis=0)).max()))
 
 
 # --- reasons (built on demand for the rows shown) -------------------------------------------

@@ -514,14 +514,32 @@ def test_latest_period_with_data_is_latest_own_value(build):
     assert latest_period_with_data(build.register()) == "2009/10 Q3"
 
 
-def test_latest_period_with_data_of_one_framework_ignores_another_frameworks_later_values(build):
-    neet(build).ret("NI 117", "2009/10 Q3", 6.55)
-    build.ret("NI 117", "2013/14", 5.0, framework="Section 256")
+@pytest.mark.parametrize("other_return, expected", [
+    # written without a framework: it belongs to the Section 256 part, not to LAA
+    ({"code": "ASCOF 1A", "framework": ""}, "2009/10 Q3"),
+    # the default own area (Luton) is not LAA's own area here
+    ({"code": "NI 117", "area": "Luton"}, "2009/10 Q3"),
+    # outside LAA's years
+    ({"code": "NI 117", "area": "Bedford", "period": "2013/14 Q1"}, "2009/10 Q3"),
+    # LAA's own later value counts
+    ({"code": "NI 117", "area": "Bedford"}, "2010/11 Q2"),
+])
+def test_latest_period_with_data_of_a_framework_is_one_its_rating_shows_a_value_in(
+        build, other_return, expected):
+    build.frameworks[0]["own_area"] = "Bedford"
+    build.frameworks.append({**build.frameworks[0], "framework": "Section 256", "first_year": "2013/14",
+                             "last_year": "2013/14", "own_area": "Luton"})
+    neet(build).indicator("ASCOF 1A", framework="Section 256", polarity=HIGHER)
+    build.ret("NI 117", "2009/10 Q3", 6.55, area="Bedford")
+    build.ret("ASCOF 1A", "2013/14 Q1", 18.0, framework="Section 256")
+    columns = {"area": "Luton", "period": "2010/11 Q2", **other_return}
+    build.ret(columns.pop("code"), columns.pop("period"), 5.0, **columns)
     register = build.register()
-    assert latest_period_with_data(register) == "2013/14"
-    assert latest_period_with_data(register, "LAA") == "2009/10 Q3"
-    assert latest_period_with_data(register, "Section 256") == "2013/14"
+    assert latest_period_with_data(register, "LAA") == expected
+    assert latest_period_with_data(register, "Section 256") == "2013/14 Q1"
     assert latest_period_with_data(register, "Nobody's") is None
+    rated = rate(register, [expected])
+    assert rated[(rated["framework"] == "LAA") & rated["period_value"].notna()].shape[0] >= 1
 
 
 def test_latest_period_with_data_none_without_returns(build):
@@ -646,3 +664,18 @@ def test_rate_in_blocks_on_worker_threads_equals_rating_each_share_apart():
     apart = pd.concat(shares, ignore_index=True)
     pd.testing.assert_frame_equal(_as_text(whole), _as_text(apart))
     assert set(whole["status"]) >= {"green", "amber", "red", "no_data"}
+
+
+@pytest.mark.parametrize("codes, ok", [
+    ([0, 5, -1], True), ([6], False), ([-2], False), ([], True),
+])
+def test_vocabulary_column_refuses_a_code_outside_the_vocabulary(codes, ok):
+    from performance.rag import _vocabulary_column
+
+    codes = np.array(codes, dtype=np.int8)
+    if ok:
+        assert _vocabulary_column(codes, STATUSES).astype(object).fillna("-").tolist() == [
+            STATUSES[c] if c >= 0 else "-" for c in codes]
+    else:
+        with pytest.raises(ValueError, match="outside"):
+            _vocabulary_column(codes, STATUSES)
