@@ -569,26 +569,30 @@ def _earlier_sum(per_year: np.ndarray, first_y: np.ndarray) -> np.ndarray:
 class _Grids:
     """The register laid out as dense arrays: parts x periods and parts x years."""
 
-    def __init__(self, register: Register) -> None:
+    def __init__(self, register: Register, copied_texts: bool = True) -> None:
+        """``copied_texts``: also factorize the texts rate() copies into its frame (commentary,
+        titles ...), so that they are ready when it does."""
         returns = register.returns.reset_index(drop=True)
         targets = register.targets.reset_index(drop=True)
         # Hashing a million texts is the biggest cost of a rating: the key columns of returns
         # and targets, and the texts copied into the rated frame, are factorized by two worker
         # threads (pyarrow lets go of the GIL) while this thread reads the indicators;
         # _text_codes reads them back within _reading(self.prefetched).
-        wanted = ((returns, ("code", "part", "framework", "area", "period")),  # needed first
+        wanted = [(returns, ("code", "part", "framework", "area", "period")),  # needed first
                   (targets, ("framework", "code", "part", "year", "version", "status", "measure",
-                             "effective_from")),
-                  (returns, ("commentary", "action", "source")), (targets, ("text",)))
+                             "effective_from"))]
+        if copied_texts:
+            wanted += [(returns, ("commentary", "action", "source")), (targets, ("text",))]
         self.prefetched: dict = {}
         for frame, columns in wanted:
             for column in columns:
                 if len(frame) and column in frame.columns:
                     _prefetch(self.prefetched, frame, column)
         with _reading(self.prefetched):
-            self._read(register, returns, targets)
+            self._read(register, returns, targets, copied_texts)
 
-    def _read(self, register: Register, returns: pd.DataFrame, targets: pd.DataFrame) -> None:
+    def _read(self, register: Register, returns: pd.DataFrame, targets: pd.DataFrame,
+              copied_texts: bool) -> None:
         settings = {**DEFAULT_SETTINGS, **(register.settings or {})}
         ind = register.indicators.reset_index(drop=True)
         key_cols = ["framework", "code", "part"]
@@ -600,8 +604,8 @@ class _Grids:
             self.keys = _Keys(ind)
         self.ind = ind
         for column in ("title", "theme", "theme_board", "unit", "comparator", "survey_years"):
-            if column in ind.columns:  # for rate()'s identity columns, after the returns' texts
-                _prefetch(self.prefetched, ind, column)
+            if copied_texts and column in ind.columns:  # for rate()'s identity columns, queued
+                _prefetch(self.prefetched, ind, column)  # after the returns' texts
         self.n_parts = len(ind)
 
         # per part
@@ -1247,10 +1251,12 @@ def rate(register: Register, periods: Iterable[str] | None = None) -> pd.DataFra
     year_labels = np.array([financial_year(g.y0 + i) for i in range(g.n_years)], dtype=object)
 
     def spread(codes: np.ndarray, labels) -> pd.Series:  # a text per part, to its rows
-        return _from_codes(rows.spread((recoded := _category_codes(codes, labels))[0]), recoded[1])
+        small, dtype = _category_codes(codes, labels)
+        return _from_codes(rows.spread(small), dtype)
 
     def by_period(codes: np.ndarray, labels) -> pd.Series:  # a text per grid period, to its rows
-        return _from_codes(rows.by_period((recoded := _category_codes(codes, labels))[0]), recoded[1])
+        small, dtype = _category_codes(codes, labels)
+        return _from_codes(rows.by_period(small), dtype)
 
     def indicator(column: str) -> pd.Series:
         return spread(*_text_codes(ind, column))
@@ -1344,9 +1350,7 @@ def latest_period_with_data(register: Register, framework: str | None = None) ->
     period whose rating shows a value. ``None`` when there is none."""
     if register.returns is None or not len(register.returns):
         return None
-    g = _Grids(register)
-    for _, asked in g.prefetched.values():
-        asked.cancel()  # texts only rate() copies: not needed here
+    g = _Grids(register, copied_texts=False)
     parts = np.arange(g.n_parts)
     if framework is not None:
         parts = parts[g.keys.codes[0] == _label_code(np.asarray(g.keys.labels[0]), framework)]
