@@ -21,6 +21,7 @@ def cli(tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "performance", *args], cwd=REPO_ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
+    run.env = env  # for a test that runs the command in a shell pipeline
     return run
 
 
@@ -89,12 +90,11 @@ def test_rag_without_period_rates_the_default_frameworks_latest_period_with_data
     assert any(r["value"] for r in rows)
 
 
-def test_rag_piped_into_a_reader_that_stops_early_ends_without_a_traceback(cli, tmp_path):
+def test_rag_piped_into_a_reader_that_stops_early_ends_without_a_traceback(cli):
     assert cli("seed").returncode == 0  # the fixture's database, made before the pipe reads it
     # `true` reads nothing and is gone before the rating is written: every write fails
     command = f"'{sys.executable}' -m performance rag --period '2009/10 Q3' | true; echo ${{PIPESTATUS[0]}}"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "DEMO_DATA": "off"}
-    done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=env, capture_output=True,
+    done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=cli.env, capture_output=True,
                           text=True, timeout=120)
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
     assert done.stdout.strip() == "1"  # the command's own status: output was cut short
