@@ -670,7 +670,7 @@ def test_rate_in_blocks_on_worker_threads_equals_rating_each_share_apart():
     ([0, 5, -1], True), ([6], False), ([-2], False), ([], True),
 ])
 def test_vocabulary_column_refuses_a_code_outside_the_vocabulary(codes, ok):
-    from performance.rag import _vocabulary_column
+    from performance.rag.columns import _vocabulary_column
 
     codes = np.array(codes, dtype=np.int8)
     if ok:
