@@ -19,7 +19,7 @@ def cli(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "DEMO_DATA": "off"}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "performance", *args], cwd=REPO_ROOT, env=env,
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
     run.env = env  # for a test that runs the command in a shell pipeline
     return run
@@ -93,7 +93,7 @@ def test_rag_without_period_rates_the_default_frameworks_latest_period_with_data
 def test_rag_piped_into_a_reader_that_stops_early_ends_without_a_traceback(cli):
     assert cli("seed").returncode == 0  # the fixture's database, made before the pipe reads it
     # `true` reads nothing and is gone before the rating is written: every write fails
-    command = f"'{sys.executable}' -m performance rag --period '2009/10 Q3' | true; echo ${{PIPESTATUS[0]}}"
+    command = f"'{sys.executable}' manage.py rag --period '2009/10 Q3' | true; echo ${{PIPESTATUS[0]}}"
     done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=cli.env, capture_output=True,
                           text=True, timeout=120)
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
@@ -105,3 +105,13 @@ def test_rag_theme_board_filter_and_bad_input(cli):
     assert result.returncode == 0 and "NI 117" not in result.stdout and "NI 123" in result.stdout
     assert cli("rag", "--period", "2009/10 Q3", "--theme-board", "Nope").returncode == 2
     assert cli("rag", "--period", "Q3").returncode == 2
+
+
+def test_old_command_python_m_performance_says_it_moved_and_still_runs(cli):
+    """``python -m performance`` (scheduled jobs written before the move) runs manage.py."""
+    old = subprocess.run([sys.executable, "-m", "performance", "rag", "--period", "2009/10 Q3"],
+                         cwd=REPO_ROOT, env=cli.env, capture_output=True, text=True, timeout=120)
+    new = cli("rag", "--period", "2009/10 Q3")
+    assert old.returncode == new.returncode == 0, old.stderr
+    assert "'python -m performance' is now 'python manage.py'" in old.stderr
+    assert old.stdout == new.stdout and "NI 117" in new.stdout

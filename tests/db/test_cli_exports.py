@@ -24,13 +24,13 @@ HWB = "Health and Well-Being Board"
 
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory):
-    """Run ``python -m performance ...`` against one database (seeded on the first run)."""
+    """Run ``python manage.py ...`` against one database (seeded on the first run)."""
     tmp = tmp_path_factory.mktemp("cli-exports")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'x.sqlite'}"}
     env.pop("DEMO_DATA", None)
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "performance", *args], cwd=REPO_ROOT, env=env,
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env,
                               capture_output=True, text=True, timeout=300)
     return run
 

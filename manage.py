@@ -1,4 +1,8 @@
-"""The command line, for scheduled jobs and for people who prefer it.
+"""The command line, for scheduled jobs and for people who prefer it: ``python manage.py COMMAND``.
+
+An entry point beside ``app.py``: it reads and writes the database (``data_loaders``) and calls
+the domain (``performance``), which imports neither. ``python -m performance`` still works: it
+says the command has moved and runs this file.
 
 Every command uses the database named by ``DATABASE_URL`` (default: the embedded SQLite
 file, created and seeded from ``indicators.xlsx`` on first use).
@@ -275,11 +279,11 @@ def cmd_users(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m performance", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python manage.py", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("seed", help="load indicators.xlsx into the database (idempotent)")
-    p.add_argument("--register", default=str(Path(__file__).resolve().parents[1] / "indicators.xlsx"))
+    p.add_argument("--register", default=str(Path(__file__).resolve().parent / "indicators.xlsx"))
     p.add_argument("--loaded-by", default=getpass.getuser())
     p.set_defaults(func=cmd_seed)
 
@@ -342,3 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
