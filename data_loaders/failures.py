@@ -55,7 +55,9 @@ def place(url: str) -> str:
     if parsed.drivername.startswith("sqlite"):
         return "the in-memory SQLite database"
     port = f":{parsed.port}" if parsed.port else ""
-    return f"the {parsed.get_backend_name()} database '{parsed.database}' on {parsed.host}{port}"
+    backend = {"postgresql": "PostgreSQL", "mysql": "MySQL"}.get(parsed.get_backend_name(),
+                                                                 parsed.get_backend_name())
+    return f"the {backend} database '{parsed.database}' on {parsed.host}{port}"
 
 
 def _sentence(original: BaseException, url: str, *, connecting: bool) -> DatabaseUnavailable | None:

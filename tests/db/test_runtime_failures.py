@@ -133,7 +133,7 @@ def test_commands_with_postgresql_down_say_which_server_does_not_answer():
     done = _cli(f"postgresql+psycopg://lsp:secret@127.0.0.1:{port}/lsp", "rag", "--period", "2009/10")
     assert done.returncode == 1
     _no_raw_error(done.stderr)
-    assert f"The database server cannot be reached: the postgresql database 'lsp' on 127.0.0.1:{port} " \
+    assert f"The database server cannot be reached: the PostgreSQL database 'lsp' on 127.0.0.1:{port} " \
            "does not answer" in done.stderr
     assert "secret" not in done.stderr
 
@@ -164,14 +164,14 @@ def read_only(url: str) -> str:
 def test_import_returns_into_a_read_only_database_stores_nothing_and_says_so(database_url, tmp_path):
     engine = open_database(database_url)
     template = _template(database_url, tmp_path / "q3.xlsx", {"NI 117": 6.8})
-    before = audit.count(engine)
+    before = len(audit.read(engine))
     engine.dispose()
     done = _cli(read_only(database_url), "import-returns", str(template))
     assert done.returncode == 1
     _no_raw_error(done.stderr)
     assert "is read-only, so nothing can be saved to it" in done.stderr
     reader = make_engine(database_url)
-    assert audit.count(reader) == before and 6.8 not in _stored(reader, "NI 117")
+    assert len(audit.read(reader)) == before and 6.8 not in _stored(reader, "NI 117")
 
 
 def _one_return(value: float = 6.8) -> pd.DataFrame:

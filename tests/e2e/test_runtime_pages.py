@@ -68,7 +68,7 @@ def test_pages_say_which_postgresql_server_does_not_answer(page, monkeypatch):
     port = _closed_port()
     at = _open(f"postgresql+psycopg://lsp@127.0.0.1:{port}/lsp", page, monkeypatch=monkeypatch)
     shown = _clear(at)
-    assert ("The database server cannot be reached: the postgresql database 'lsp' on "
+    assert ("The database server cannot be reached: the PostgreSQL database 'lsp' on "
             f"127.0.0.1:{port} does not answer") in shown
     assert not at.dataframe
 
@@ -98,14 +98,14 @@ def _upload_and_save(at: AppTest, values: dict[str, float], submitted_by: str = 
 
 def test_returns_page_on_a_read_only_database_says_nothing_was_saved(database_url, monkeypatch):
     engine = open_database(database_url)
-    before = audit.count(engine)
+    before = len(audit.read(engine))
     engine.dispose()
     at = _upload_and_save(_open(read_only(database_url), "pages/2_Returns.py", monkeypatch=monkeypatch),
                           {"NI 117": 6.8})
     shown = _clear(at)
     assert "Nothing was saved." in shown and "is read-only, so nothing can be saved to it" in shown
     assert not any("Saved:" in s.value for s in at.success)
-    assert audit.count(open_database(database_url)) == before
+    assert len(audit.read(open_database(database_url))) == before
 
 
 def test_returns_page_refuses_to_save_once_the_database_folder_is_deleted(tmp_path, monkeypatch):
@@ -122,13 +122,13 @@ def test_returns_page_refuses_to_save_once_the_database_folder_is_deleted(tmp_pa
 
 def test_nul_typed_into_submitted_by_is_refused_with_a_message(database_url, monkeypatch):
     engine = open_database(database_url)
-    before = audit.count(engine)
+    before = len(audit.read(engine))
     at = _upload_and_save(_open(database_url, "pages/2_Returns.py", monkeypatch=monkeypatch),
                           {"NI 117": 6.8}, submitted_by="off\x00icer")
     shown = _clear(at)
     assert "**Submitted by**: contains a control character (U+0000)" in shown
     assert next(b for b in at.button if b.label == "Confirm and save").disabled
-    assert audit.count(engine) == before
+    assert len(audit.read(engine)) == before
 
 
 def test_nul_typed_into_the_audit_search_finds_without_an_error(database_url, monkeypatch):
