@@ -791,14 +791,30 @@ def open_database_noting(url: str | None = None, register_path: str | Path = DEF
     """
     engine = make_engine(url)
     upgrade(engine)
-    note = _seed_or_keep(engine, Path(register_path))
-    if demo_enabled():
-        load_demo(engine)
+    try:
+        note = _seed_or_keep(engine, Path(register_path))
+        if demo_enabled():
+            load_demo(engine)
+    except DatabaseUnavailable as failure:
+        # a read-only database (a replica, a locked-down file) can still be read: it is served
+        # as it is when it holds a register, and the note says why nothing new was loaded
+        if not failure.read_only or _held_register(engine) is None:
+            raise
+        note = f"{failure} Nothing new from {Path(register_path).name} or the demo values was loaded."
+        failures.log.warning("%s", note)
     return engine, note
 
 
 class RegisterUnavailable(DatabaseUnavailable):
     """The workbook cannot be loaded and the database holds no register to serve instead."""
+
+
+def _held_register(engine: Engine):
+    """The newest register load the database holds (file name, when), or None."""
+    with engine.connect() as conn:
+        return conn.execute(select(s.loads.c.file_name, s.loads.c.loaded_at)
+                            .where(s.loads.c.kind == "register")
+                            .order_by(s.loads.c.id.desc()).limit(1)).first()
 
 
 def _seed_or_keep(engine: Engine, path: Path) -> str | None:
@@ -809,10 +825,7 @@ def _seed_or_keep(engine: Engine, path: Path) -> str | None:
         errors = getattr(problem, "errors", None)
         why = (f"{len(errors)} problem{'s' if len(errors) != 1 else ''}, the first: {errors[0]}"
                if errors else (getattr(problem, "strerror", None) or str(problem)).lower())
-        with engine.connect() as conn:
-            held = conn.execute(select(s.loads.c.file_name, s.loads.c.loaded_at)
-                                .where(s.loads.c.kind == "register")
-                                .order_by(s.loads.c.id.desc()).limit(1)).first()
+        held = _held_register(engine)
         if held is None:
             raise RegisterUnavailable(
                 f"{path.name} cannot be loaded ({why}) and the database holds no register yet, "

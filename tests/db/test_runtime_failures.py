@@ -16,6 +16,7 @@ from data_loaders import audit
 from data_loaders.database import (
     make_engine,
     open_database,
+    open_database_noting,
     pending_returns,
     read_register,
     set_setting,
@@ -172,6 +173,15 @@ def test_import_returns_into_a_read_only_database_stores_nothing_and_says_so(dat
     assert "is read-only, so nothing can be saved to it" in done.stderr
     reader = make_engine(database_url)
     assert len(audit.read(reader)) == before and 6.8 not in _stored(reader, "NI 117")
+
+
+def test_a_read_only_database_holding_a_register_is_served_with_a_note(database_url, monkeypatch):
+    open_database(database_url).dispose()  # the register loaded, no demo values yet
+    monkeypatch.setenv("DEMO_DATA", "on")  # which would now be written, and cannot be
+    engine, note = open_database_noting(read_only(database_url))
+    assert note.startswith("The database (") and "is read-only, so nothing can be saved to it" in note
+    assert "Nothing new from indicators.xlsx or the demo values was loaded." in note
+    assert read_register(engine).indicators["code"].nunique() > 59  # both frameworks' indicators
 
 
 def _one_return(value: float = 6.8) -> pd.DataFrame:
