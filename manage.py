@@ -18,9 +18,11 @@ from pathlib import Path
 
 
 def _open():
-    from data_loaders.database import open_database, read_register
+    from data_loaders.database import open_database_noting, read_register
 
-    engine = open_database()
+    engine, note = open_database_noting()
+    if note:  # a broken indicators.xlsx: the database's register is used, and this says why
+        print(f"warning: {note}", file=sys.stderr)
     return engine, read_register(engine)
 
 
@@ -45,6 +47,9 @@ def cmd_seed(args) -> int:
         print(f"{args.register} refused:", file=sys.stderr)
         for error in refused.errors:
             print(f"  {error}", file=sys.stderr)
+        return 2
+    except OSError as unreadable:
+        print(f"{args.register} cannot be read: {unreadable.strerror or unreadable}", file=sys.stderr)
         return 2
     print("register loaded" if result["changed"] else "register unchanged (already loaded)",
           f"(load {result['load_id']}, {result['rows_written']} rows written)")
@@ -72,7 +77,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_import_returns(args) -> int:
-    from data_loaders.database import ReturnConflict, file_checksum, store_returns
+    from data_loaders.database import ReturnConflict, file_checksum, sign_off_required, store_returns
     from data_loaders.returns_file import check_returns_file
 
     engine, register = _open()
@@ -90,15 +95,18 @@ def cmd_import_returns(args) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\rstoring {done}/{total}", end="", file=sys.stderr, flush=True)
 
+    # the page's rule: with sign-off on, imported returns wait for a performance officer
+    state = "submitted" if sign_off_required(engine) else "published"
     try:
         result = store_returns(engine, check.rows, file_name=path.name,
                                checksum=file_checksum(data), submitted_by=args.submitted_by,
-                               progress=progress)
+                               state=state, progress=progress)
     except ReturnConflict as conflict:
         print(f"\n{conflict}", file=sys.stderr)
         return 2
     print(file=sys.stderr)
-    print(f"imported {path.name}: {result['summary']} (load {result['load_id']})")
+    waiting = "; they wait for a performance officer's sign-off" if state == "submitted" else ""
+    print(f"imported {path.name}: {result['summary']} (load {result['load_id']}){waiting}")
     return 0
 
 
@@ -335,11 +343,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; the exit status is 0 on success and 2 when input is refused."""
+    """Run one command; the exit status is 0 on success, 2 when input is refused and 1 when
+    the database cannot be used (the message says where it was expected)."""
+    import logging
+
+    from data_loaders.database import RegisterUnavailable
+    from data_loaders.failures import DatabaseUnavailable
+
+    # the server logs the driver's details of a database failure; here the sentence is enough
+    logging.getLogger("lsp").addHandler(logging.NullHandler())
+
     args = build_parser().parse_args(argv)
     try:
         status = args.func(args)
         sys.stdout.flush()
+    except DatabaseUnavailable as failure:
+        # the database itself (down, read-only, missing): one sentence, no traceback or SQL
+        print(f"{failure}", file=sys.stderr)
+        return 2 if isinstance(failure, RegisterUnavailable) else 1
     except BrokenPipeError:
         # the reader stopped early (``| head``): no traceback; stdout goes nowhere from here so
         # that Python's own flush at exit does not fail again (the Python docs' recipe)

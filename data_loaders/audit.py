@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
 
 from data_loaders import schema as s
@@ -40,17 +40,40 @@ def record_many(conn: Connection, entries: list[dict]) -> None:
          "reason": e.get("reason") or ""} for e in entries])
 
 
-def read(engine: Engine, *, actor: str = "", action: str = "", search: str = "",
-         limit: int = 5000) -> pd.DataFrame:
-    """The newest entries first, filtered by actor, action and a text search of the key."""
-    query = select(s.audit_log.c.at, s.audit_log.c.actor, s.audit_log.c.action, s.audit_log.c.entity,
-                   s.audit_log.c.entity_key, s.audit_log.c.before, s.audit_log.c.after,
-                   s.audit_log.c.reason).order_by(s.audit_log.c.id.desc()).limit(limit)
-    if actor:
+def searchable(text: str) -> str:
+    """A typed filter without control characters: no stored entry holds one (PostgreSQL cannot
+    store a NUL), and the driver refuses a NUL in a query."""
+    return "".join(c for c in text if ord(c) >= 32 and ord(c) != 127)
+
+
+def _filtered(query, *, actor: str, action: str, search: str):
+    if actor := searchable(actor):
         query = query.where(s.audit_log.c.actor == actor)
     if action:
         query = query.where(s.audit_log.c.action == action)
-    if search:
-        query = query.where(s.audit_log.c.entity_key.contains(search))
+    if search := searchable(search):
+        # autoescape: % and _ are the characters typed, not LIKE's wildcards
+        query = query.where(s.audit_log.c.entity_key.contains(search, autoescape=True))
+    return query
+
+
+def count(engine: Engine, *, actor: str = "", action: str = "", search: str = "") -> int:
+    """How many entries match the filters of :func:`read`."""
+    query = _filtered(select(func.count()).select_from(s.audit_log), actor=actor, action=action,
+                      search=search)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def read(engine: Engine, *, actor: str = "", action: str = "", search: str = "",
+         offset: int = 0, limit: int | None = None) -> pd.DataFrame:
+    """The entries newest first, filtered by actor, action and a text search of the key (the
+    text as typed: ``%`` and ``_`` are no wildcards). Every match unless ``limit`` is given;
+    ``offset`` and ``limit`` page through them (:func:`count` says how many there are)."""
+    query = _filtered(
+        select(s.audit_log.c.at, s.audit_log.c.actor, s.audit_log.c.action, s.audit_log.c.entity,
+               s.audit_log.c.entity_key, s.audit_log.c.before, s.audit_log.c.after,
+               s.audit_log.c.reason), actor=actor, action=action, search=search)
+    query = query.order_by(s.audit_log.c.id.desc()).offset(offset or None).limit(limit)
     with engine.connect() as conn:
         return pd.read_sql(query, conn)

@@ -19,8 +19,10 @@ from alembic.config import Config
 from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from data_loaders import audit
+from data_loaders import audit, failures
 from data_loaders import schema as s
+from data_loaders.excel import WorkbookRefused
+from data_loaders.failures import DatabaseUnavailable
 from data_loaders.workbook import DEFAULT_REGISTER_PATH, RETURN_FRAME_COLUMNS
 from data_loaders.workbook import read_register as read_register_workbook
 from performance.changes import (
@@ -37,6 +39,9 @@ from performance.vocabulary import DEFAULT_SETTINGS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = REPO_ROOT / "data" / "performance.sqlite"
+# Outside data/, so it survives the folder: the embedded database was created once, and a
+# missing one is refused instead of silently replaced by an empty one (data_loaders.failures).
+EMBEDDED_RECORD = REPO_ROOT / ".embedded-database"
 
 
 def database_url() -> str:
@@ -63,10 +68,18 @@ def make_engine(url: str | None = None) -> Engine:
     """
     url = url or database_url()
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        failures.watch(engine)
+        return engine
+    path = failures.sqlite_path(url)
+    if path is not None:
+        # the embedded default is created only when it never existed (EMBEDDED_RECORD)
+        embedded = path == DEFAULT_SQLITE_PATH.resolve() and not os.environ.get("DATABASE_URL")
+        failures.prepare_sqlite_file(path, EMBEDDED_RECORD if embedded else None)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    failures.watch(engine)
+    if path is not None:
+        failures.watch_file(engine, path)  # first, so a vanished file is refused before BEGIN
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -760,10 +773,66 @@ def return_history(engine: Engine, framework: str, code: str, include_pending: b
 
 
 def open_database(url: str | None = None, register_path: str | Path = DEFAULT_REGISTER_PATH) -> Engine:
-    """Engine for the configured database, migrated, seeded, and with the demo unless switched off."""
+    """Engine for the configured database, migrated, seeded, and with the demo unless switched off.
+
+    A workbook that cannot be loaded is logged and the register the database holds is served
+    (:func:`open_database_noting`)."""
+    return open_database_noting(url, register_path)[0]
+
+
+def open_database_noting(url: str | None = None, register_path: str | Path = DEFAULT_REGISTER_PATH
+                         ) -> tuple[Engine, str | None]:
+    """:func:`open_database`, and why ``indicators.xlsx`` was not loaded (None when it was).
+
+    A broken or missing workbook does not take the dashboard down when the database already
+    holds a register: that register is served and the sentence returned says why the workbook
+    was not loaded (``python -m performance seed`` lists every problem). With no register in
+    the database there is nothing to serve: :class:`RegisterUnavailable`.
+    """
     engine = make_engine(url)
     upgrade(engine)
-    seed_register(engine, register_path)
-    if demo_enabled():
-        load_demo(engine)
-    return engine
+    try:
+        note = _seed_or_keep(engine, Path(register_path))
+        if demo_enabled():
+            load_demo(engine)
+    except DatabaseUnavailable as failure:
+        # a read-only database (a replica, a locked-down file) can still be read: it is served
+        # as it is when it holds a register, and the note says why nothing new was loaded
+        if not failure.read_only or _held_register(engine) is None:
+            raise
+        note = f"{failure} Nothing new from {Path(register_path).name} or the demo values was loaded."
+        failures.log.warning("%s", note)
+    return engine, note
+
+
+class RegisterUnavailable(DatabaseUnavailable):
+    """The workbook cannot be loaded and the database holds no register to serve instead."""
+
+
+def _held_register(engine: Engine):
+    """The newest register load the database holds (file name, when), or None."""
+    with engine.connect() as conn:
+        return conn.execute(select(s.loads.c.file_name, s.loads.c.loaded_at)
+                            .where(s.loads.c.kind == "register")
+                            .order_by(s.loads.c.id.desc()).limit(1)).first()
+
+
+def _seed_or_keep(engine: Engine, path: Path) -> str | None:
+    try:
+        seed_register(engine, path)
+        return None
+    except (WorkbookRefused, OSError) as problem:
+        errors = getattr(problem, "errors", None)
+        why = (f"{len(errors)} problem{'s' if len(errors) != 1 else ''}, the first: {errors[0]}"
+               if errors else (getattr(problem, "strerror", None) or str(problem)).lower())
+        held = _held_register(engine)
+        if held is None:
+            raise RegisterUnavailable(
+                f"{path.name} cannot be loaded ({why}) and the database holds no register yet, "
+                f"so there is nothing to show. Fix the workbook ({path}); "
+                "`python -m performance seed` lists every problem.") from problem
+    note = (f"{path.name} was not loaded ({why}). The register the database holds is used "
+            f"instead (loaded {pd.Timestamp(held.loaded_at):%d %B %Y %H:%M} UTC from "
+            f"{held.file_name}). Fix the workbook; `python -m performance seed` lists every problem.")
+    failures.log.warning("%s", note)
+    return note

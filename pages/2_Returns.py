@@ -12,8 +12,8 @@ from data_loaders.database import (
 from data_loaders.returns_file import build_template, check_returns_file
 from performance.access import in_scope, out_of_scope
 from performance.register import filter_indicators, lead_partner_options, reportable_periods
-from performance.returns import action_warnings, errors_table, preview, preview_table
-from ui.page import engine, page_setup
+from performance.returns import action_warnings, errors_table, name_problem, preview, preview_table
+from ui.page import engine, page_setup, saving
 
 ctx = page_setup("Quarterly returns", required_role="editor")
 st.title("Quarterly returns")
@@ -44,6 +44,9 @@ if ctx.user.local:
                                  placeholder="your name or email", key="submitted_by")
 else:
     submitted_by = ctx.user.email
+name_refused = name_problem(submitted_by)
+if name_refused:
+    st.error(f"**Submitted by**: {name_refused}")
 upload = st.file_uploader("Returns workbook (.xlsx)", type=["xlsx"], key="returns_upload")
 if upload is not None:
     data = upload.getvalue()
@@ -67,15 +70,16 @@ if upload is not None:
     seen_key = f"versions:{file_checksum(data)}"
     if seen_key not in st.session_state:  # what was stored when this person first saw the preview
         st.session_state[seen_key] = current_versions(engine(), check.rows)
-    if st.button("Confirm and save", type="primary", disabled=not submitted_by.strip()):
+    if st.button("Confirm and save", type="primary", disabled=not submitted_by.strip() or bool(name_refused)):
         bar = st.progress(0.0, text="Saving…")
         state = "submitted" if sign_off_required(engine()) else "published"
         try:
-            result = store_returns(
-                engine(), check.rows, file_name=upload.name, checksum=file_checksum(data),
-                submitted_by=submitted_by.strip(), expected_versions=st.session_state[seen_key],
-                state=state,
-                progress=lambda done, total: bar.progress(done / total, text=f"Saving {done}/{total}"))
+            with saving():
+                result = store_returns(
+                    engine(), check.rows, file_name=upload.name, checksum=file_checksum(data),
+                    submitted_by=submitted_by.strip(), expected_versions=st.session_state[seen_key],
+                    state=state,
+                    progress=lambda done, total: bar.progress(done / total, text=f"Saving {done}/{total}"))
         except ReturnConflict as conflict:
             st.error(str(conflict))
         else:

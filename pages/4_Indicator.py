@@ -3,12 +3,13 @@
 import streamlit as st
 
 from data_loaders.database import edit_commentary, return_history
+from performance.access import sees_pending
 from performance.figures import trajectory_figure
 from performance.register import indicator_parts, indicator_summary, target_history
 from performance.returns import commentable_values
 from performance.tables import direction_badge
 from ui.filters import url_select
-from ui.page import demo_banner, engine, load_rated, page_setup
+from ui.page import demo_banner, engine, load_rated, page_setup, saving
 from ui.tables import show_table
 
 ctx = page_setup("Indicator detail")
@@ -52,7 +53,7 @@ show_table(statuses[["part", "period", "value", "unit", "target", "original_targ
            key="statuses", title=f"{code} statuses")
 
 st.subheader("Every return, with its versions")
-history = return_history(engine(), ctx.framework, code, include_pending=ctx.user.can("see_pending"))
+history = return_history(engine(), ctx.framework, code, include_pending=sees_pending(ctx.user, parts))
 demo_banner(history)
 show_table(history, key="history", title=f"{code} returns")
 st.caption("State: published values are on every page; submitted ones wait for sign-off; "
@@ -69,7 +70,8 @@ if ctx.user.can("sign_off"):
             commentary = st.text_area("Commentary", value=latest["commentary"], key="edit_commentary")
             action = st.text_area("Action", value=latest["action"], key="edit_action")
             if st.form_submit_button("Save as a new version"):
-                version = edit_commentary(engine(), ctx.framework, code, latest["part"],
-                                          latest["period"], commentary=commentary, action=action,
-                                          actor=ctx.user.email)
+                with saving():
+                    version = edit_commentary(engine(), ctx.framework, code, latest["part"],
+                                              latest["period"], commentary=commentary, action=action,
+                                              actor=ctx.user.email)
                 st.success(f"Saved as version {version}; the earlier words stay in the history.")

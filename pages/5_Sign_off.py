@@ -4,7 +4,7 @@ import streamlit as st
 
 from data_loaders.database import pending_returns, review_returns, sign_off_required
 from performance.returns import describe_selection
-from ui.page import engine, page_setup
+from ui.page import engine, page_setup, saving
 from ui.tables import show_table
 
 ctx = page_setup("Sign-off", required_role="performance_officer")
@@ -54,10 +54,12 @@ def decided(message: str) -> None:
 
 
 if approve.button("Approve and publish", type="primary", disabled=not chosen, key="approve") and chosen:
-    n = review_returns(engine(), chosen, approve=True, actor=ctx.user.email)
+    with saving():
+        n = review_returns(engine(), chosen, approve=True, actor=ctx.user.email)
     decided(f"{n} returns approved and published." + (
         f" {len(chosen) - n} had already been decided by someone else." if n < len(chosen) else ""))
 if send_back.button("Send back", disabled=not (chosen and reason.strip()), key="send_back") and chosen:
-    n = review_returns(engine(), chosen, approve=False, actor=ctx.user.email, reason=reason)
+    with saving():
+        n = review_returns(engine(), chosen, approve=False, actor=ctx.user.email, reason=reason)
     decided(f"{n} returns sent back with your reason." + (
         f" {len(chosen) - n} had already been decided by someone else." if n < len(chosen) else ""))

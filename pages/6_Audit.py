@@ -4,16 +4,25 @@ import streamlit as st
 
 from data_loaders import audit
 from ui.page import engine, page_setup
-from ui.tables import show_table
+from ui.tables import page_picker, show_table
 
 ctx = page_setup("Audit trail", required_role="performance_officer")
+PER_PAGE = 1000  # entries on screen at once; the exports hold every entry that matches
 st.title("Audit trail")
 left, middle, right = st.columns(3)
 action = left.selectbox("Action", ["", *audit.ACTIONS], format_func=lambda a: a.replace("_", " ") or "all",
                         key="audit_action")
 actor = middle.text_input("Who (email)", key="audit_actor")
 search = right.text_input("Indicator, period or user contains", key="audit_search")
-entries = audit.read(engine(), actor=actor.strip().lower(), action=action, search=search.strip())
-st.caption(f"{len(entries)} entries, newest first.")
-show_table(entries, key="audit", title="Audit trail",
-           about={"Filters": f"action: {action or 'all'}; who: {actor or 'all'}; contains: {search or '—'}"})
+# a control character (a pasted NUL) cannot be in any entry: it is left out of the filters
+filters = {"actor": audit.searchable(actor).strip().lower(), "action": action,
+           "search": audit.searchable(search).strip()}
+total = audit.count(engine(), **filters)
+start, stop = page_picker(total, PER_PAGE, key="audit_page", what="entries")
+entries = audit.read(engine(), **filters, offset=start, limit=stop - start)
+st.caption(f"{total:,} entries, newest first" + (
+    f"; {start + 1:,} to {stop:,} shown. Excel and CSV export all {total:,}." if total > PER_PAGE else "."))
+show_table(entries, key="audit", title="Audit trail", export=lambda: audit.read(engine(), **filters),
+           about={"Filters": f"action: {action or 'all'}; who: {filters['actor'] or 'all'}; "
+                             f"contains: {filters['search'] or '—'}",
+                  "Entries": f"{total:,}, newest first"})

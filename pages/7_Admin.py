@@ -23,7 +23,7 @@ from performance.register import (
     theme_board_names,
 )
 from performance.vocabulary import MEASURES, TARGET_STATUSES
-from ui.page import engine, page_setup
+from ui.page import engine, page_setup, saving
 from ui.tables import show_table
 
 ctx = page_setup("Administration", required_role="admin")
@@ -59,12 +59,14 @@ with st.form("grant"):
     scope_value = st.selectbox("Theme board or lead partner", ["", *options], key="grant_scope_value")
     grant, revoke = st.columns(2)
     if grant.form_submit_button("Grant"):
-        done = users.grant(engine(), email, role, scope_kind=scope_kind, scope_value=scope_value,
-                           actor=ctx.user.email)
+        with saving():
+            done = users.grant(engine(), email, role, scope_kind=scope_kind, scope_value=scope_value,
+                               actor=ctx.user.email)
         st.success("Granted." if done else "They already had it.")
     if revoke.form_submit_button("Remove"):
-        done = users.revoke(engine(), email, role, scope_kind=scope_kind, scope_value=scope_value,
-                            actor=ctx.user.email)
+        with saving():
+            done = users.revoke(engine(), email, role, scope_kind=scope_kind, scope_value=scope_value,
+                                actor=ctx.user.email)
         st.success("Removed." if done else "They did not have it.")
 
 st.subheader("Tolerance of an indicator part")
@@ -78,8 +80,9 @@ new = st.number_input("New tolerance (% of target)", min_value=0.0, max_value=10
                       step=0.5, key="tolerance_value")
 reason = st.text_input("Reason (recorded in the audit trail)", key="tolerance_reason")
 if st.button("Change tolerance", disabled=not reason.strip(), key="tolerance_save"):
-    set_tolerance(engine(), ctx.framework, part["code"], part["part"], new, actor=ctx.user.email,
-                  reason=reason)
+    with saving():
+        set_tolerance(engine(), ctx.framework, part["code"], part["part"], new, actor=ctx.user.email,
+                      reason=reason)
     st.success(f"Tolerance of {chosen} set to {new:g}%.")
 
 st.subheader("Targets: add a new version")
@@ -119,10 +122,12 @@ with st.form("add_target"):
     add = st.form_submit_button("Add the new version", type="primary")
 if add:
     try:
-        row = add_target_version(
-            engine(), ctx.framework, target_part["code"], target_part["part"], year, version=version,
-            value=value, status=status, text=text, measure=measure, effective_from=effective,
-            decided_by=decided_by, reason=target_reason, source=source, actor=ctx.user.email)
+        with saving():
+            row = add_target_version(
+                engine(), ctx.framework, target_part["code"], target_part["part"], year,
+                version=version, value=value, status=status, text=text, measure=measure,
+                effective_from=effective, decided_by=decided_by, reason=target_reason,
+                source=source, actor=ctx.user.email)
     except ChangeRefused as problem:
         refused(problem)
     else:
@@ -158,8 +163,9 @@ with st.form("edit_register"):
     save = st.form_submit_button("Save the changes", type="primary")
 if save:
     try:
-        changed = edit_register(engine(), ctx.framework, edit_part["code"], edit_part["part"], values,
-                                actor=ctx.user.email, reason=edit_reason, expected=seen)
+        with saving():
+            changed = edit_register(engine(), ctx.framework, edit_part["code"], edit_part["part"],
+                                    values, actor=ctx.user.email, reason=edit_reason, expected=seen)
     except ChangeRefused as problem:
         refused(problem)
     else:
@@ -172,5 +178,6 @@ st.subheader("Sign-off of returns")
 on = st.toggle("Imported returns wait for a performance officer's approval",
                value=sign_off_required(engine()), key="sign_off")
 if on != sign_off_required(engine()):
-    set_setting(engine(), "sign_off_required", "yes" if on else "no", actor=ctx.user.email)
+    with saving():
+        set_setting(engine(), "sign_off_required", "yes" if on else "no", actor=ctx.user.email)
     st.success("Sign-off is now " + ("on." if on else "off."))

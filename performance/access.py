@@ -84,3 +84,13 @@ def out_of_scope(user: User, rows: pd.DataFrame, indicators: pd.DataFrame) -> li
     keys = set(zip(allowed["framework"], allowed["code"], allowed["part"], strict=True))
     return [f"{r.code}{' ' + r.part if r.part else ''}" for r in rows.itertuples()
             if (r.framework, r.code, r.part) not in keys]
+
+
+def sees_pending(user: User, indicators: pd.DataFrame) -> bool:
+    """Whether the user may see the unpublished returns (submitted, sent back) of these
+    indicator parts: performance officers and admins for any indicator; an editor only for
+    indicators in their scope (their own submissions and those sent back to them); a viewer
+    never. Everyone else sees published values only."""
+    if user.can("sign_off"):
+        return True
+    return user.can("see_pending") and bool(in_scope(user, indicators).any())

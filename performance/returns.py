@@ -293,3 +293,16 @@ def describe_selection(pending: pd.DataFrame, chosen: list[int]) -> str:
     described = [f"{' '.join(filter(None, (r.code, r.part, r.period)))} from {r.submitted_by}"
                  for r in picked.itertuples()]
     return f"{len(chosen)} selected" + (": " + "; ".join(described) if described else ".")
+
+
+def name_problem(name: str) -> str:
+    """Why a typed name (who submitted the returns) cannot be stored, or "" when it can.
+
+    A control character (a NUL pasted from another system) cannot be stored by PostgreSQL or
+    written to a workbook, so it is refused here rather than failing on save or on export.
+    """
+    bad = sorted({f"U+{ord(c):04X}" for c in name if ord(c) < 32 or ord(c) == 127})
+    if bad:
+        return (f"contains a control character ({', '.join(bad)}) that cannot be stored; type the "
+                "name again without it.")
+    return ""

@@ -8,11 +8,13 @@ itself (``tests/e2e/test_pages.py`` fails if a page does not).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
 
-from data_loaders.database import data_version, database_url, open_database, read_register
+from data_loaders.database import data_version, database_url, open_database_noting, read_register
+from data_loaders.failures import DatabaseUnavailable
 from data_loaders.users import load_user
 from performance.access import ROLE_LABELS, ROLES, User, local_admin
 from performance.register import Register, framework_names
@@ -41,9 +43,15 @@ class PageContext:
 
 
 @st.cache_resource(show_spinner="Opening the database…")
+def _opened(url: str):
+    # One engine per process and database: migrated and seeded once, shared by sessions; with
+    # why indicators.xlsx was not loaded, if it was not. A failure is not cached: the next
+    # run tries again (a PostgreSQL server back up is used at once).
+    return open_database_noting(url)
+
+
 def _engine(url: str):
-    # One engine per process and database: migrated and seeded once, shared by sessions.
-    return open_database(url)
+    return _opened(url)[0]
 
 
 @st.cache_resource(show_spinner="Loading the register…", max_entries=4)
@@ -123,7 +131,8 @@ def page_setup(title: str, required_role: str = "viewer") -> PageContext:
     without app.py, so the check cannot live anywhere else).
     """
     st.set_page_config(page_title=f"{title} · LSP performance", layout="wide")
-    user = current_user()
+    with _database_refusal():
+        user = current_user()
     with st.sidebar:
         st.markdown("**Luton Forum · performance**")
         for path, label, icon, role in MENU:
@@ -142,12 +151,39 @@ def page_setup(title: str, required_role: str = "viewer") -> PageContext:
                  f"({user.email}) does not have that role; ask an administrator if you need it.",
                  icon=":material/block:")
         st.stop()
-    register = load_register()
+    with _database_refusal():
+        register = load_register()
+        note = _opened(database_url())[1]
+    if note and not st.session_state.get("register_note_shown"):
+        st.session_state["register_note_shown"] = True  # said once, not on every page
+        st.warning(note, icon=":material/warning:")
     with st.sidebar:
         framework = _framework_picker(register)
         if not os.environ.get("DATABASE_URL"):
             st.caption("Embedded database (SQLite).")
     return PageContext(register=register, framework=framework, user=user)
+
+
+@contextmanager
+def _database_refusal():
+    """A database that cannot be used stops the page with one sentence saying why and where it
+    was expected (the details are in the server's log), instead of a traceback."""
+    try:
+        yield
+    except DatabaseUnavailable as failure:
+        st.error(str(failure), icon=":material/database:")
+        st.stop()
+
+
+@contextmanager
+def saving():
+    """Around a write: a database that cannot be written (read-only, gone, down) says so and
+    stops the page; nothing was saved, and nothing says "Saved"."""
+    try:
+        yield
+    except DatabaseUnavailable as failure:
+        st.error(f"**Nothing was saved.** {failure}", icon=":material/database:")
+        st.stop()
 
 
 def _framework_picker(register: Register) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -15,11 +16,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def show_table(frame: pd.DataFrame, *, key: str, title: str, about: dict[str, str] | None = None,
-               height: int | str = "auto", **dataframe_kwargs):
+               height: int | str = "auto", export: Callable[[], pd.DataFrame] | None = None,
+               **dataframe_kwargs):
     """Draw ``frame`` (statuses as symbol and word) with buttons that export the same rows.
 
     The workbook is built only when a button is clicked (deferred download), so drawing the
-    page stays quick however large the table.
+    page stays quick however large the table. When ``frame`` is one page of a longer list,
+    ``export`` gives every row of it, and the buttons export those.
     """
     shown = st.dataframe(for_display(frame), width="stretch", hide_index=True, height=height,
                          key=key, **dataframe_kwargs)
@@ -29,11 +32,11 @@ def show_table(frame: pd.DataFrame, *, key: str, title: str, about: dict[str, st
 
     def workbook() -> bytes:
         from performance.exports import table_workbook
-        return table_workbook(frame, title=title, about=info)
+        return table_workbook(export() if export else frame, title=title, about=info)
 
     def csv() -> bytes:
         from performance.exports import table_csv
-        return table_csv(frame)
+        return table_csv(export() if export else frame)
 
     left, right, _ = st.columns([1, 1, 6])
     left.download_button("Excel", workbook, file_name=f"{stem}.xlsx", mime=XLSX,
@@ -64,3 +67,16 @@ def show_status_matrix(rated: pd.DataFrame, *, key: str, period: str | None = No
                               "filters above narrow them)", ranges, key=f"{key}_page")
         start, rows = starts[ranges.index(chosen)], page_parts
     st.html(status_matrix_html(status_grid(rated, start=start, rows=rows, numbers=numbers), current=period))
+
+
+def page_picker(total: int, per_page: int, *, key: str, what: str) -> tuple[int, int]:
+    """The range of ``total`` rows to show, ``per_page`` at a time: ``(start, stop)``. A picker
+    of the ranges is drawn only when there is more than one page."""
+    if total <= per_page:
+        return 0, total
+    starts = range(0, total, per_page)
+    ranges = [f"{s + 1:,}–{min(s + per_page, total):,}" for s in starts]
+    chosen = st.selectbox(f"{what.capitalize()} shown ({total:,} in all, {per_page:,} at a time)",
+                          ranges, key=key)
+    start = starts[ranges.index(chosen)]
+    return start, min(start + per_page, total)
