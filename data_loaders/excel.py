@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from openpyxl.styles.numbers import BUILTIN_FORMATS, STRIP_RE
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from performance.errors import CellError
@@ -215,7 +215,11 @@ def is_percent_format(number_format: str | None) -> bool:
     a ``%`` outside quoted text and escapes, in the format for positive numbers."""
     if not number_format:
         return False
-    return "%" in STRIP_RE.sub("", number_format.split(";")[0])
+    return "%" in _LITERALS.sub("", number_format.split(";")[0])
+
+
+# What a number format shows as it is: "quoted text", \x escapes, _x spaces, *x fills, [colour]
+_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 
 
 _PERCENT_BUILTINS = {i for i, code in BUILTIN_FORMATS.items() if is_percent_format(code)}

@@ -31,8 +31,10 @@ class _RowReader:
     def __init__(self, sheet: SheetRows, number: int, record: dict[str, object],
                  errors: list[CellError]):
         self.sheet, self.row_number, self.record, self.errors = sheet, number, record, errors
+        self.refused: set[str] = set()  # columns already reported, so one cell gets one message
 
     def error(self, column: str, message: str) -> None:
+        self.refused.add(column)
         self.errors.append(CellError(self.sheet.sheet, self.row_number, column, message))
 
     def text(self, column: str, required: bool = False) -> str:
@@ -254,7 +256,7 @@ def _indicators(sheet, frameworks, boards, errors) -> dict[tuple[str, str, str],
             "baseline_text": r.text("baseline_text"),
             "tolerance_pct": r.figure("tolerance_pct", "percent"),
             # a tolerance is a distance from the target in the unit: never negative
-            "tolerance_points": r.figure("tolerance_points", unit),
+            "tolerance_points": r.figure("tolerance_points", unit, difference=True),
             "rag_scheme": r.choice("rag_scheme", v.RAG_SCHEMES, required=False),
             "survey_years": r.text("survey_years"),
             "comparator": r.text("comparator"),
@@ -330,7 +332,7 @@ def _targets(sheet, frameworks, indicators, errors) -> list[dict]:
                 parse_year(fw["first_year"]) <= parse_year(row["year"]) <= parse_year(fw["last_year"])):
             r.error("year", f"{row['year']} is outside the framework's years "
                     f"{fw['first_year']} to {fw['last_year']}")
-        if row["status"] == "set" and row["value"] != row["value"]:
+        if row["status"] == "set" and row["value"] != row["value"] and "value" not in r.refused:
             r.error("value", "is empty but the status is 'set'; give the number the target is set on")
         key = (row["framework"], row["code"], row["part"], row["year"], row["version"])
         if _first_time(r, seen, key, "year",

@@ -71,9 +71,12 @@ def cmd_import_returns(args) -> int:
     from data_loaders.database import ReturnConflict, file_checksum, store_returns
     from data_loaders.returns_file import check_returns_file
 
-    engine, register = _open()
     path = Path(args.file)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # missing, a folder, unreadable: say which, without a traceback
+        return _refuse(f"{args.file} cannot be read ({exc.strerror or exc}); nothing was stored")
+    engine, register = _open()
     check = check_returns_file(register, data, path.name)
     for warning in check.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -78,8 +78,8 @@ def check_value(value: float, unit: str, *, difference: bool = False,
     if math.isnan(value):
         return ValueCheck(error="is not a number (NaN); type the figure")
     if math.isinf(value):
-        return ValueCheck(error=f"{value} is infinite (a number too large to hold, such as 1e309); "
-                                "type the figure")
+        return ValueCheck(error="is infinite (the cell holds a number too large for a computer to "
+                                "hold, such as 1e309); type the figure")
     words = unit_words(unit) + (" gap" if difference else "")
     if abs(value) > MAX_MAGNITUDE:
         return ValueCheck(error=f"{value:g} is beyond any plausible {words} "

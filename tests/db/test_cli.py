@@ -105,3 +105,30 @@ def test_rag_theme_board_filter_and_bad_input(cli):
     assert result.returncode == 0 and "NI 117" not in result.stdout and "NI 123" in result.stdout
     assert cli("rag", "--period", "2009/10 Q3", "--theme-board", "Nope").returncode == 2
     assert cli("rag", "--period", "Q3").returncode == 2
+
+
+@pytest.mark.parametrize("given", ["missing.xlsx", "."])
+def test_import_returns_file_that_cannot_be_read_exits_2_without_a_traceback(cli, tmp_path, given):
+    path = tmp_path / given
+    result = cli("import-returns", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"{path} cannot be read" in result.stderr and "nothing was stored" in result.stderr
+
+
+def test_import_returns_percent_formatted_value_says_how_it_was_read(cli, tmp_path):
+    template = tmp_path / "q3.xlsx"
+    assert cli("template", "--period", "2009/10 Q3", "--out", str(template)).returncode == 0
+    wb = openpyxl.load_workbook(template)
+    for row in wb["Returns"].iter_rows(min_row=2):
+        if row[0].value == "NI 117":
+            row[3].value, row[3].number_format = 0.065, "0.0%"  # typed as 6.5% in Excel
+            where = row[3].row
+    wb.save(template)
+    result = cli("import-returns", str(template))
+    assert result.returncode == 0, result.stderr
+    assert (f"warning: sheet 'Returns', row {where}, column 'value': shows 6.5% in Excel "
+            "(the cell holds 0.065); read as 6.5") in result.stderr
+    rated = cli("rag", "--period", "2009/10 Q3")
+    neet = next(line for line in rated.stdout.splitlines() if line.startswith("NI 117,"))
+    assert neet.split(",")[3] == "6.5"
