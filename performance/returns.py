@@ -86,9 +86,11 @@ def guidance(register: Register, framework: str, period: Period,
     ind = ind[ind["framework"] == framework].merge(parts[["code", "part"]], on=["code", "part"])
     out = ind.merge(targets[["code", "part", "text", "value"]].rename(
         columns={"text": "target_as_written", "value": "target"}), on=["code", "part"], how="left")
+    # the plausible range, where the register gives one: a value outside it is queried
+    plausible = [c for c in ("plausible_min", "plausible_max") if c in out and out[c].notna().any()]
     return out[["code", "part", "title", "unit", "polarity", "measure", "baseline",
-                "baseline_text", "target", "target_as_written", "comparator", "lead_partner",
-                "theme_board"]]
+                "baseline_text", "target", "target_as_written", *plausible, "comparator",
+                "lead_partner", "theme_board"]]
 
 
 def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date | None = None,

@@ -91,3 +91,19 @@ def test_percent_formatted_value_is_read_as_the_percentage_it_shows(register):
 ])
 def test_is_percent_format_reads_excel_number_formats(number_format, percent):
     assert is_percent_format(number_format) is percent
+
+
+def test_template_guidance_shows_the_plausible_range_only_where_the_register_gives_one(tmp_path, register):
+    from tests.builders import register_rows
+
+    def guidance_header(reg):
+        sheet = openpyxl.load_workbook(io.BytesIO(build_template(reg, FW, PERIOD)))["Guidance"]
+        return [c.value for c in sheet[1]], list(sheet.iter_rows(min_row=2, values_only=True))
+
+    header, _ = guidance_header(register)
+    assert "plausible_min" not in header
+    rows = register_rows()
+    rows["Indicators"][0].update(plausible_min=3, plausible_max=12)
+    header, lines = guidance_header(read_register(write_register(tmp_path / "range.xlsx", rows)))
+    neet = next(line for line in lines if line[0] == "NI 117")
+    assert (neet[header.index("plausible_min")], neet[header.index("plausible_max")]) == (3, 12)
