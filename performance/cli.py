@@ -37,6 +37,8 @@ def cmd_seed(args) -> int:
     upgrade(engine)
     try:
         result = seed_register(engine, args.register, loaded_by=args.loaded_by)
+    except OSError as exc:  # missing or unreadable: say which, without a traceback
+        return _refuse(f"{args.register} cannot be read ({exc.strerror or exc}); nothing was loaded")
     except WorkbookRefused as refused:
         print(f"{args.register} refused:", file=sys.stderr)
         for error in refused.errors:

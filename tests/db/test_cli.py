@@ -132,3 +132,9 @@ def test_import_returns_percent_formatted_value_says_how_it_was_read(cli, tmp_pa
     rated = cli("rag", "--period", "2009/10 Q3")
     neet = next(line for line in rated.stdout.splitlines() if line.startswith("NI 117,"))
     assert neet.split(",")[3] == "6.5"
+
+
+def test_seed_register_that_cannot_be_read_exits_2_without_a_traceback(cli, tmp_path):
+    result = cli("seed", "--register", str(tmp_path / "missing.xlsx"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "missing.xlsx cannot be read" in result.stderr
