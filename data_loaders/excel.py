@@ -143,8 +143,9 @@ def read_sheet(wb: openpyxl.Workbook, sheet: str, required: tuple[str, ...],
             f"{len(same)} sheets are named '{sheet}' ({', '.join(repr(n) for n in same)}); "
             "keep one, so it is clear which is read")]
     ws = wb[sheet]
-    xml = _sheet_xml(wb, ws)
+    xml = b""
     try:
+        xml = _sheet_xml(wb, ws)
         found, errors = _read_sheet(ws, sheet, required, optional, max_rows, wb)
     except Exception as exc:  # a damaged or hostile part surfaces only while rows are parsed
         located = _bad_numbers(xml, sheet, _header_of(ws)) if isinstance(exc, ValueError) else []
