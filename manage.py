@@ -43,6 +43,8 @@ def cmd_seed(args) -> int:
     upgrade(engine)
     try:
         result = seed_register(engine, args.register, loaded_by=args.loaded_by)
+    except OSError as exc:  # missing or unreadable: say which, without a traceback
+        return _refuse(f"{args.register} cannot be read ({exc.strerror or exc}); nothing was loaded")
     except WorkbookRefused as refused:
         print(f"{args.register} refused:", file=sys.stderr)
         for error in refused.errors:
@@ -80,9 +82,12 @@ def cmd_import_returns(args) -> int:
     from data_loaders.database import ReturnConflict, file_checksum, sign_off_required, store_returns
     from data_loaders.returns_file import check_returns_file
 
-    engine, register = _open()
     path = Path(args.file)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # missing, a folder, unreadable: say which, without a traceback
+        return _refuse(f"{args.file} cannot be read ({exc.strerror or exc}); nothing was stored")
+    engine, register = _open()
     check = check_returns_file(register, data, path.name)
     for warning in check.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -216,7 +216,7 @@ def _write_register(conn: Connection, register: Register, load_id: int) -> int:
 
 PART_COLUMNS = ("unit", "polarity", "measure", "frequency", "baseline", "baseline_period",
                 "baseline_text", "tolerance_pct", "tolerance_points", "rag_scheme",
-                "survey_years", "comparator", "notes", "source")
+                "survey_years", "comparator", "plausible_min", "plausible_max", "notes", "source")
 
 
 def _upsert_setting(conn: Connection, setting: str, value: str) -> tuple[str, int]:
@@ -326,7 +326,8 @@ def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
             conn)
         settings = {row.setting: row.value for row in conn.execute(select(s.settings))}
     for frame in (indicators, targets):
-        for col in ("baseline", "tolerance_pct", "tolerance_points", "value"):
+        for col in ("baseline", "tolerance_pct", "tolerance_points", "plausible_min", "plausible_max",
+                    "value"):
             if col in frame:
                 frame[col] = frame[col].astype(float)
     indicators["reward_eligible"] = indicators["reward_eligible"].astype(bool)

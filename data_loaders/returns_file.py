@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
-import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from data_loaders.excel import MAX_ROWS, WorkbookRefused, open_workbook, read_sheet
@@ -98,30 +97,35 @@ def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
     return buffer.getvalue()
 
 
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b")
+@dataclass
+class ReturnsFile:
+    """A filled-in template as read: its rows, the cells Excel shows as percentages, and
+    warnings about what the officer cannot see in Excel (hidden rows, columns, sheets)."""
 
-
-def _merged_sheets(data: bytes) -> set[str]:
-    """Sheet XML parts that contain merged cells (read-only openpyxl cannot see them)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")
-                and _MERGE.search(zf.read(n))}
+    rows: list[tuple[int, dict]]
+    percent_cells: frozenset[tuple[int, str]] = frozenset()
+    warnings: list[CellError] = field(default_factory=list)
 
 
 def read_returns_file(source: bytes | str | Path, name: str | None = None,
-                      max_rows: int = MAX_ROWS) -> list[tuple[int, dict]]:
-    """Read the ``Returns`` sheet of a filled-in template as (row number, record) pairs.
+                      max_rows: int = MAX_ROWS) -> ReturnsFile:
+    """Read the ``Returns`` sheet of a filled-in template.
 
     Refuses (``WorkbookRefused``) a file that is not a plain .xlsx, has missing or renamed
-    columns, sheets that are not the template's, merged cells, or formulas with no value.
+    columns, sheets that are not the template's, two sheets named ``Returns``, merged cells,
+    formulas with no value, or numbers that are not numbers, wherever the workbook stores
+    the sheet's XML.
     """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     label = name or (Path(source).name if not isinstance(source, bytes) else "the file")
     with open_workbook(data, label) as wb:
         sheetnames = list(wb.sheetnames)
-        errors = [CellError(s, None, None, "is not a sheet of the returns template; put the values "
-                            f"on the '{rt.SHEET}' sheet and remove this one")
-                  for s in sheetnames if s not in TEMPLATE_SHEETS]
+        states = {ws.title: getattr(ws, "sheet_state", "visible") for ws in wb.worksheets}
+        errors = [CellError(s, None, None, "is not a sheet of the returns template"
+                            + (f" (it is hidden in Excel: {states[s]})" if states.get(s, "visible")
+                               != "visible" else "")
+                            + f"; put the values on the '{rt.SHEET}' sheet and remove this one")
+                  for s in dict.fromkeys(sheetnames) if s not in TEMPLATE_SHEETS]
         if rt.SHEET not in sheetnames:
             errors.insert(0, CellError(rt.SHEET, None, None, "the sheet is missing; found "
                                        f"{', '.join(repr(s) for s in sheetnames) or 'no sheets'}"))
@@ -140,48 +144,7 @@ def read_returns_file(source: bytes | str | Path, name: str | None = None,
         errors.append(CellError(rt.SHEET, None, None, "has no rows; the workbook is empty"))
     if errors:
         raise WorkbookRefused(errors)
-    sheet_index = sheetnames.index(rt.SHEET) + 1
-    if f"xl/worksheets/sheet{sheet_index}.xml" in _merged_sheets(data):
-        raise WorkbookRefused([CellError(rt.SHEET, None, None,
-                                         "has merged cells; unmerge them so each row stands alone")])
-    errors = _formulas_without_values(data, sheet, sheet_index)
-    if errors:
-        raise WorkbookRefused(errors)
-    return sheet.rows
-
-
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>/]*>[^<]+<")  # a cached value with content, not <v />
-
-
-def _formulas_without_values(data: bytes, sheet, sheet_index: int) -> list[CellError]:
-    """A formula whose result was never calculated (saved by a program that does not compute)
-    reads as empty with cached values; report it rather than import a blank.
-
-    Read from the sheet's XML directly: a second parse of the whole sheet by openpyxl would
-    double the time of a large import, and most files have no formula at all.
-    """
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        name = f"xl/worksheets/sheet{sheet_index}.xml"
-        xml = zf.read(name) if name in zf.namelist() else b""
-    if not _FORMULA.search(xml):
-        return []
-    errors: list[CellError] = []
-    for attributes, body in _CELL.findall(xml):
-        if body and _FORMULA.search(body) and not _VALUE.search(body):
-            ref = _REF.search(attributes)
-            if ref is None:
-                continue
-            column_index = column_index_from_string(ref.group(1).decode()) - 1
-            column = sheet.header[column_index] if column_index < len(sheet.header) else ref.group(1).decode()
-            formula = re.search(rb"<(?:\w+:)?f\b[^>]*>(.*?)</", body, re.DOTALL)
-            text = "=" + formula.group(1).decode(errors="replace") if formula else "a formula"
-            errors.append(CellError(rt.SHEET, int(ref.group(2)), column,
-                                    f"holds the formula {text} with no calculated value; "
-                                    "type the value instead"))
-    return errors
+    return ReturnsFile(sheet.rows, sheet.percent_cells, list(sheet.warnings))
 
 
 def build_template(register, framework: str, period: str, parts: pd.DataFrame | None = None) -> bytes:
@@ -197,7 +160,9 @@ def check_returns_file(register, data: bytes, name: str, max_rows: int = MAX_ROW
                        ) -> rt.ReturnsCheck:
     """Read and check a filled-in template; file-level problems come back as errors too."""
     try:
-        rows = read_returns_file(data, name, max_rows)
+        read = read_returns_file(data, name, max_rows)
     except WorkbookRefused as refused:
         return rt.ReturnsCheck(rows=pd.DataFrame(), errors=refused.errors, warnings=[])
-    return rt.check_rows(register, rows)
+    check = rt.check_rows(register, read.rows, percent_cells=read.percent_cells)
+    check.warnings[:0] = read.warnings
+    return check

@@ -92,6 +92,10 @@ indicator_parts = Table(
     Column("rag_scheme", String(30), nullable=False, default=""),
     Column("survey_years", String(120), nullable=False, default=""),
     Column("comparator", String(120), nullable=False, default=""),
+    # The range the part's own figures normally fall in (register columns of the same names):
+    # a return outside it is imported with a warning. Either may be NULL (no bound that side).
+    Column("plausible_min", Float, nullable=True),
+    Column("plausible_max", Float, nullable=True),
     Column("notes", Text, nullable=False, default=""),
     Column("source", Text, nullable=False, default=""),
     UniqueConstraint("indicator_id", "part", name="uq_indicator_parts_indicator_part"),

@@ -7,6 +7,7 @@ Nothing is stored from here: the caller gets either a complete, valid register o
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from data_loaders.excel import CellError, SheetRows, WorkbookRefused, open_workb
 from performance import vocabulary as v
 from performance.periods import PeriodError, parse_period, parse_year
 from performance.register import Register
+from performance.values import cell_number, check_plausible_range, check_value
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REGISTER_PATH = REPO_ROOT / "indicators.xlsx"
@@ -29,8 +31,10 @@ class _RowReader:
     def __init__(self, sheet: SheetRows, number: int, record: dict[str, object],
                  errors: list[CellError]):
         self.sheet, self.row_number, self.record, self.errors = sheet, number, record, errors
+        self.refused: set[str] = set()  # columns already reported, so one cell gets one message
 
     def error(self, column: str, message: str) -> None:
+        self.refused.add(column)
         self.errors.append(CellError(self.sheet.sheet, self.row_number, column, message))
 
     def text(self, column: str, required: bool = False) -> str:
@@ -44,14 +48,35 @@ class _RowReader:
 
     def number(self, column: str, required: bool = False) -> float:
         raw = self.record.get(column)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        value, problem = cell_number(raw)
+        if problem:
+            self.error(column, problem)
+            return float("nan")
+        if value != value:
             if required:
                 self.error(column, "is empty; a number is required")
+            return value
+        if (self.row_number, column) in self.sheet.percent_cells:
+            # the register has no preview to say a scaling happened: refused, with the reason
+            self.error(column, f"shows {value * 100:g}% in Excel (the cell holds {value:g}); the "
+                       "register takes figures as typed, a percentage as 6.5: remove the percent "
+                       "format and type the figure")
             return float("nan")
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
-            self.error(column, f"'{raw}' is text where a number is required")
+        if not math.isfinite(value):
+            self.error(column, check_value(value, "").error)
             return float("nan")
-        return float(raw)
+        return value
+
+    def figure(self, column: str, unit: str, required: bool = False, difference: bool = False
+               ) -> float:
+        """A number that must be a figure ``unit`` allows (:func:`check_value`)."""
+        value = self.number(column, required=required)
+        if value == value and unit in v.UNITS:
+            error = check_value(value, unit, difference=difference).error
+            if error:
+                self.error(column, error)
+                return float("nan")
+        return value
 
     def choice(self, column: str, allowed: Iterable[str], required: bool = True,
                default: str = "") -> str:
@@ -191,10 +216,14 @@ def _settings(sheet, errors) -> dict[str, str]:
             r.error("value", f"'{value}' is not a RAG scheme; write one of {', '.join(v.RAG_SCHEMES)}")
         elif key.endswith("_pct"):
             try:
-                float(value)
-                settings[key] = value
+                number = float(value)
             except ValueError:
                 r.error("value", f"'{value}' is text where a number is required")
+                continue
+            if not (math.isfinite(number) and 0 <= number <= 100):
+                r.error("value", f"'{value}' is not a percentage between 0 and 100")
+            else:
+                settings[key] = value
         else:
             settings[key] = value
     return settings
@@ -209,6 +238,7 @@ def _indicators(sheet, frameworks, boards, errors) -> dict[tuple[str, str, str],
     out: dict[tuple[str, str, str], dict] = {}
     first_part: dict[tuple[str, str], tuple[int, dict]] = {}
     for r in _rows(sheet, errors):
+        unit = r.choice("unit", v.UNITS)
         row = {
             "framework": r.text("framework", required=True),
             "code": r.text("code", required=True),
@@ -217,15 +247,16 @@ def _indicators(sheet, frameworks, boards, errors) -> dict[tuple[str, str, str],
             "title": r.text("title", required=True),
             "theme": r.text("theme"),
             "theme_board": r.text("theme_board", required=True),
-            "unit": r.choice("unit", v.UNITS),
+            "unit": unit,
             "polarity": r.choice("polarity", v.POLARITIES),
             "measure": r.choice("measure", v.MEASURES),
             "frequency": r.choice("frequency", v.FREQUENCIES),
-            "baseline": r.number("baseline"),
+            "baseline": r.figure("baseline", unit),
             "baseline_period": r.text("baseline_period"),
             "baseline_text": r.text("baseline_text"),
-            "tolerance_pct": r.number("tolerance_pct"),
-            "tolerance_points": r.number("tolerance_points"),
+            "tolerance_pct": r.figure("tolerance_pct", "percent"),
+            # a tolerance is a distance from the target in the unit: never negative
+            "tolerance_points": r.figure("tolerance_points", unit, difference=True),
             "rag_scheme": r.choice("rag_scheme", v.RAG_SCHEMES, required=False),
             "survey_years": r.text("survey_years"),
             "comparator": r.text("comparator"),
@@ -235,7 +266,15 @@ def _indicators(sheet, frameworks, boards, errors) -> dict[tuple[str, str, str],
             "status": r.choice("status", v.INDICATOR_STATUSES, required=False, default="active"),
             "notes": r.text("notes"),
             "source": r.text("source"),
+            "plausible_min": r.number("plausible_min"),
+            "plausible_max": r.number("plausible_max"),
         }
+        if row["tolerance_points"] < 0:
+            r.error("tolerance_points", f"{row['tolerance_points']:g} is negative; a tolerance is a "
+                    "distance from the target")
+        if unit:
+            for column, problem in check_plausible_range(unit, row["plausible_min"], row["plausible_max"]):
+                r.error(column, f"{problem} (the plausible range is of {row['code']}'s own figures)")
         if row["framework"] and row["framework"] not in frameworks:
             r.error("framework", f"'{row['framework']}' is not a framework of the 'Frameworks' sheet")
         if row["theme_board"] and (row["framework"], row["theme_board"]) not in boards:
@@ -278,15 +317,22 @@ def _targets(sheet, frameworks, indicators, errors) -> list[dict]:
             "source": r.text("source"),
             "measure": r.choice("measure", v.MEASURES, required=False),
         }
-        if (row["framework"], row["code"], row["part"]) not in indicators:
+        part = indicators.get((row["framework"], row["code"], row["part"]))
+        if part is None:
             r.error("code", _unknown_part(row))
             continue
+        if row["value"] == row["value"] and part["unit"]:
+            # a gap target is a difference between two areas' figures, so it may be negative
+            gap = (row["measure"] or part["measure"]) == "gap_to_comparator"
+            error = check_value(row["value"], part["unit"], difference=gap).error
+            if error:
+                r.error("value", error)
         fw = frameworks.get(row["framework"])
         if row["year"] and fw and fw["first_year"] and not (
                 parse_year(fw["first_year"]) <= parse_year(row["year"]) <= parse_year(fw["last_year"])):
             r.error("year", f"{row['year']} is outside the framework's years "
                     f"{fw['first_year']} to {fw['last_year']}")
-        if row["status"] == "set" and row["value"] != row["value"]:
+        if row["status"] == "set" and row["value"] != row["value"] and "value" not in r.refused:
             r.error("value", "is empty but the status is 'set'; give the number the target is set on")
         key = (row["framework"], row["code"], row["part"], row["year"], row["version"])
         if _first_time(r, seen, key, "year",
@@ -322,6 +368,12 @@ def _returns(sheet, frameworks, indicators, errors) -> list[dict]:
         if (framework, code, part) not in indicators:
             r.error("code", _unknown_part(row))
             continue
+        unit = indicators[(framework, code, part)]["unit"]
+        if row["value"] == row["value"] and unit:
+            error = check_value(row["value"], unit).error
+            if error:
+                r.error("value", error)
+                continue
         if row["period"]:
             try:
                 row["period"] = str(parse_period(row["period"]))

@@ -21,6 +21,7 @@ import pandas as pd
 
 from performance.periods import PeriodError, financial_year, parse_year
 from performance.register import target_version_order
+from performance.values import check_value
 from performance.vocabulary import (
     MEASURES,
     TARGET_STATUSES,
@@ -149,9 +150,9 @@ def check_target_version(new: Mapping, *, first_year: str, last_year: str, unit:
     elif status in TARGET_STATUSES and status != "set" and value is not None:
         problems.append(("value", f"a target with status '{status}' has no number; leave the value "
                                   "empty or choose the status 'set'"))
-    elif (value is not None and unit == "percent" and (measure or part_measure) != "gap_to_comparator"
-          and not 0 <= value <= 100):
-        problems.append(("value", f"{value:g} is not a percentage between 0 and 100"))
+    elif value is not None and (error := check_value(
+            value, unit, difference=(measure or part_measure) == "gap_to_comparator").error):
+        problems.append(("value", error))  # the same rule as the register's targets
 
     effective_from, problem = _date(new.get("effective_from"))
     current = in_force(existing)

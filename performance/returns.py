@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
 from performance.errors import CellError
 from performance.periods import Period, PeriodError, parse_period, parse_year
 from performance.register import Register, current_targets
+from performance.values import cell_number, check_value, unit_words
 
 SHEET = "Returns"
 COLUMNS = ("code", "part", "period", "value", "comparator_value", "forecast_year_end",
@@ -21,6 +23,8 @@ COLUMNS = ("code", "part", "period", "value", "comparator_value", "forecast_year
 READ_ONLY_COLUMNS = ("code", "part", "period")
 TEXT_COLUMNS = ("commentary", "action")
 NUMBER_COLUMNS = ("value", "comparator_value", "forecast_year_end")
+# Units whose figures a percent-formatted cell can hold (6.5% is the 6.5 of a percentage).
+PERCENT_UNITS = ("percent", "percentage_points")
 
 
 @dataclass
@@ -82,17 +86,23 @@ def guidance(register: Register, framework: str, period: Period,
     ind = ind[ind["framework"] == framework].merge(parts[["code", "part"]], on=["code", "part"])
     out = ind.merge(targets[["code", "part", "text", "value"]].rename(
         columns={"text": "target_as_written", "value": "target"}), on=["code", "part"], how="left")
+    # the plausible range, where the register gives one: a value outside it is queried
+    plausible = [c for c in ("plausible_min", "plausible_max") if c in out and out[c].notna().any()]
     return out[["code", "part", "title", "unit", "polarity", "measure", "baseline",
-                "baseline_text", "target", "target_as_written", "comparator", "lead_partner",
-                "theme_board"]]
+                "baseline_text", "target", "target_as_written", *plausible, "comparator",
+                "lead_partner", "theme_board"]]
 
 
-def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date | None = None
-               ) -> ReturnsCheck:
+def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date | None = None,
+               percent_cells: frozenset[tuple[int, str]] = frozenset()) -> ReturnsCheck:
     """Check the rows of a filled-in template against the register.
 
     Rows with no value are skipped (not reported this time). Errors name the row and column;
-    the caller refuses the whole file if there is any.
+    the caller refuses the whole file if there is any. Every figure (value, comparator value,
+    forecast) must be one its part's unit allows (:func:`performance.values.check_value`);
+    one outside the part's plausible range is a warning. ``percent_cells`` are the (row,
+    column) Excel shows as percentages: for a percentage part the 0.065 such a cell holds is
+    read as the 6.5 it shows, with a warning saying so; for any other unit it is refused.
     """
     today = today or dt.date.today()
     errors: list[CellError] = []
@@ -114,16 +124,12 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
         code = _text(rec.get("code"))
         part = _text(rec.get("part"))
         raw_period = _text(rec.get("period"))
-        numbers = {}
+        numbers, unreadable = {}, False
         for column in NUMBER_COLUMNS:
-            raw = rec.get(column)
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                numbers[column] = float("nan")
-            elif isinstance(raw, bool) or not isinstance(raw, int | float):
-                err(column, f"'{raw}' is text where a number is required")
-                numbers[column] = float("nan")
-            else:
-                numbers[column] = float(raw)
+            numbers[column], problem = cell_number(rec.get(column))
+            if problem:
+                err(column, problem)
+                unreadable = unreadable or column == "value"
         if numbers["value"] != numbers["value"] and not any(
                 _text(rec.get(c)) for c in ("commentary", "action")):
             continue  # an untouched template row: nothing reported this time
@@ -163,17 +169,40 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
             err("period", f"{code}{' ' + part if part else ''} for {period} is also in row {seen[key]}")
             continue
         seen[key] = number
-        value = numbers["value"]
-        if value != value:
-            err("value", "is empty but commentary or action is given; give the value")
+        if numbers["value"] != numbers["value"]:
+            if not unreadable:  # an unreadable value is reported already
+                err("value", "is empty but commentary or action is given; give the value")
             continue
         unit = indicator["unit"]
-        if unit == "percent" and not 0 <= value <= 100:
-            err("value", f"{value:g} is not a percentage between 0 and 100")
+        refused = False
+        for column in NUMBER_COLUMNS:
+            figure = numbers[column]
+            if figure != figure:
+                continue
+            if (number, column) in percent_cells:
+                if unit not in PERCENT_UNITS:
+                    err(column, f"shows {figure * 100:g}% in Excel (the cell holds {figure:g}) but "
+                        f"{code} is measured as a {unit_words(unit)}; remove the percent format "
+                        "and type the figure")
+                    refused = True
+                    continue
+                held, figure = figure, _from_percent_format(figure)
+                numbers[column] = figure
+                warnings.append(CellError(SHEET, number, column,
+                                          f"shows {figure:g}% in Excel (the cell holds {held:g}); "
+                                          f"read as {figure:g}, the percentage it shows"))
+            plausible = {} if column == "comparator_value" else {
+                "plausible_min": indicator.get("plausible_min"),
+                "plausible_max": indicator.get("plausible_max")}
+            verdict = check_value(figure, unit, **plausible)
+            if verdict.error:
+                err(column, verdict.error)
+                refused = True
+            elif verdict.warning:
+                warnings.append(CellError(SHEET, number, column, f"{code}: {verdict.warning}"))
+        if refused:
             continue
-        if unit in ("count", "days", "level") and value < 0:
-            err("value", f"{value:g} is negative; a {unit} cannot be")
-            continue
+        value = numbers["value"]
         if indicator["comparator"] == "" and numbers["comparator_value"] == numbers["comparator_value"]:
             warnings.append(CellError(SHEET, number, "comparator_value",
                                       f"{code} has no comparator area; the value is ignored"))
@@ -196,6 +225,12 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
                                        "comparator", "comparator_value", "forecast_year_end",
                                        "provisional", "commentary", "action"])
     return ReturnsCheck(rows=frame, errors=errors, warnings=warnings)
+
+
+def _from_percent_format(held: float) -> float:
+    """The figure a percent-formatted cell shows: 0.065 -> 6.5, scaled in decimal so that
+    0.0655 becomes 6.55 and not 6.550000000000001."""
+    return float(Decimal(repr(held)) * 100)
 
 
 def _text(raw: object, strip: bool = True) -> str:

@@ -23,7 +23,10 @@ INDICATOR_COLUMNS: Final = (
     "measure", "frequency", "baseline", "baseline_period", "baseline_text", "tolerance_pct",
     "comparator", "lead_partner", "partners", "reward_eligible", "status", "notes", "source",
 )
-INDICATOR_OPTIONAL_COLUMNS: Final = ("tolerance_points", "rag_scheme", "survey_years")
+# plausible_min / plausible_max: the range a part's own figures normally fall in; a return
+# outside it is imported with a warning in the preview (performance.values.check_value).
+INDICATOR_OPTIONAL_COLUMNS: Final = ("tolerance_points", "rag_scheme", "survey_years",
+                                     "plausible_min", "plausible_max")
 TARGET_COLUMNS: Final = (
     "framework", "code", "part", "year", "value", "text", "status", "version",
     "effective_from", "decided_by", "source",

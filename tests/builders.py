@@ -144,3 +144,44 @@ def database_at_revision(database_url: str, revision: str, *more_sql: str):
         for sql in (*MINIMAL_ROWS_SQL, *more_sql):
             conn.execute(text(sql))
     return engine
+
+
+def patch_xlsx(data: bytes, edits: dict | None = None, rename: dict[str, str] | None = None) -> bytes:
+    """An .xlsx with some of its XML changed by hand, as another program might write it.
+
+    ``edits``: member name -> function of its bytes giving the new bytes. ``rename``: member
+    name -> new name; the workbook's relationships and content types are updated to match,
+    so the file stays valid (a sheet stored under another part name).
+    """
+    import io
+    import zipfile
+
+    edits, rename = edits or {}, rename or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename in edits:
+                content = edits[item.filename](content)
+            if item.filename.endswith(".rels") or item.filename == "[Content_Types].xml":
+                for old, new in rename.items():
+                    content = content.replace(f"/{old}".encode(), f"/{new}".encode())
+                    content = content.replace(f'"{old.removeprefix("xl/")}"'.encode(),
+                                              f'"{new.removeprefix("xl/")}"'.encode())
+            dst.writestr(rename.get(item.filename, item.filename), content)
+    return out.getvalue()
+
+
+def set_cell_xml(ref: str, value: str):
+    """An edit for :func:`patch_xlsx`: cell ``ref`` of a sheet holds the number text ``value``
+    (``NaN``, ``1e309``), as a program other than Excel can write it."""
+    import re
+
+    def edit(xml: bytes) -> bytes:
+        pattern = re.compile(rb'<c r="' + ref.encode() + rb'"([^>]*?)(?:/>|>.*?</c>)', re.DOTALL)
+        found = pattern.search(xml)
+        assert found, f"cell {ref} is not in the sheet"
+        attributes = re.sub(rb'\s t="\w+"', b"", found.group(1))
+        return xml[:found.start()] + (b'<c r="' + ref.encode() + b'"' + attributes + b"><v>"
+                                      + value.encode() + b"</v></c>") + xml[found.end():]
+    return edit

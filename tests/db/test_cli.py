@@ -115,3 +115,36 @@ def test_old_command_python_m_performance_says_it_moved_and_still_runs(cli):
     assert old.returncode == new.returncode == 0, old.stderr
     assert "'python -m performance' is now 'python manage.py'" in old.stderr
     assert old.stdout == new.stdout and "NI 117" in new.stdout
+
+
+@pytest.mark.parametrize("given", ["missing.xlsx", "."])
+def test_import_returns_file_that_cannot_be_read_exits_2_without_a_traceback(cli, tmp_path, given):
+    path = tmp_path / given
+    result = cli("import-returns", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"{path} cannot be read" in result.stderr and "nothing was stored" in result.stderr
+
+
+def test_import_returns_percent_formatted_value_says_how_it_was_read(cli, tmp_path):
+    template = tmp_path / "q3.xlsx"
+    assert cli("template", "--period", "2009/10 Q3", "--out", str(template)).returncode == 0
+    wb = openpyxl.load_workbook(template)
+    for row in wb["Returns"].iter_rows(min_row=2):
+        if row[0].value == "NI 117":
+            row[3].value, row[3].number_format = 0.065, "0.0%"  # typed as 6.5% in Excel
+            where = row[3].row
+    wb.save(template)
+    result = cli("import-returns", str(template))
+    assert result.returncode == 0, result.stderr
+    assert (f"warning: sheet 'Returns', row {where}, column 'value': shows 6.5% in Excel "
+            "(the cell holds 0.065); read as 6.5") in result.stderr
+    rated = cli("rag", "--period", "2009/10 Q3")
+    neet = next(line for line in rated.stdout.splitlines() if line.startswith("NI 117,"))
+    assert neet.split(",")[3] == "6.5"
+
+
+def test_seed_register_that_cannot_be_read_exits_2_without_a_traceback(cli, tmp_path):
+    result = cli("seed", "--register", str(tmp_path / "missing.xlsx"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "missing.xlsx cannot be read" in result.stderr

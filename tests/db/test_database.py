@@ -120,3 +120,41 @@ def test_upgrade_in_place_keeps_existing_returns(database_url):
                                   s.returns.c.review_reason)).one()
     assert tuple(row) == (6.6, "", "")
     engine.dispose()
+
+
+def test_seed_impossible_values_writes_nothing(engine, tmp_path):
+    """A register with a figure that cannot be (a negative rate, a percentage of 650) is
+    refused by sheet, row and column, and the database keeps what it held."""
+    seed_register(engine, write_register(tmp_path / "good.xlsx"))
+    before = _snapshot(engine)
+    rows = register_rows()
+    rows["Targets"][0]["value"] = 6.0  # a change that would be written ...
+    rows["Indicators"][1]["baseline"] = -5  # ... were NI 120 male's rate not negative
+    rows["Returns"][0]["value"] = 655
+    with pytest.raises(WorkbookRefused) as refused:
+        seed_register(engine, write_register(tmp_path / "bad.xlsx", rows))
+    located = {(e.sheet, e.row, e.column) for e in refused.value.errors}
+    assert located == {("Indicators", 3, "baseline"), ("Returns", 2, "value")}
+    assert _snapshot(engine) == before
+
+
+def test_seed_stores_the_plausible_range_and_clears_it_when_blank(engine, tmp_path):
+    rows = register_rows()
+    rows["Indicators"][0].update(plausible_min=3, plausible_max=12)
+    seed_register(engine, write_register(tmp_path / "with.xlsx", rows))
+    part = read_register(engine).indicators.set_index("code").loc["NI 117"]
+    assert (part["plausible_min"], part["plausible_max"]) == (3.0, 12.0)
+    seed_register(engine, write_register(tmp_path / "without.xlsx"))  # the columns absent
+    assert read_register(engine).indicators[["plausible_min", "plausible_max"]].isna().all().all()
+
+
+def test_upgrade_in_place_from_0003_adds_an_empty_plausible_range(database_url):
+    """A database made before migration 0004 keeps its parts; they have no range until the
+    register gives one."""
+    engine = database_at_revision(database_url, "0003")
+    upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(select(s.indicator_parts.c.unit, s.indicator_parts.c.plausible_min,
+                                  s.indicator_parts.c.plausible_max)).one()
+    assert tuple(row) == ("percent", None, None)
+    engine.dispose()

@@ -6,6 +6,7 @@ row and column, and that the database is exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 import zipfile
@@ -24,7 +25,7 @@ from data_loaders.database import (
     upgrade,
 )
 from data_loaders.returns_file import build_template, check_returns_file
-from tests.builders import FW, write_register
+from tests.builders import FW, patch_xlsx, register_rows, set_cell_xml, write_register
 from tests.db.test_database import _snapshot
 
 PERIOD = "2009/10 Q3"
@@ -235,6 +236,32 @@ XML_BOMB = b"""<?xml version="1.0"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
 <row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>"""
 
+SHEET1 = "xl/worksheets/sheet1.xml"
+
+
+def _in_xml(ref, text, values=None):
+    """A filled-in template whose cell ``ref`` holds ``text`` in its XML (NaN, 1e309)."""
+    return lambda r: patch_xlsx(_edit(r, values), {SHEET1: set_cell_xml(ref, text)})
+
+
+def _percent_formatted(ref, value, number_format="0%"):
+    def change(wb):
+        cell = wb["Returns"][ref]
+        cell.value, cell.number_format = value, number_format
+    return change
+
+
+def _elsewhere(change):
+    """The template with ``change``, its Returns sheet stored as xl/worksheets/returns.xml
+    (a name other programs use; only the workbook's relationships say where a sheet is)."""
+    return lambda r: patch_xlsx(_edit(r, change=change), rename={SHEET1: "xl/worksheets/returns.xml"})
+
+
+def _two_sheets_named_returns(r):
+    return patch_xlsx(_edit(r), {"xl/workbook.xml": lambda x: x.replace(b'name="Guidance"',
+                                                                         b'name="Returns"')})
+
+
 # (case, how the file is made, sheet, row, column, words in the message)
 CORPUS = [
     ("renamed column", lambda r: _edit(r, change=_rename_header("value", "Value")),
@@ -280,6 +307,36 @@ CORPUS = [
      None, None, None, "possible zip bomb"),
     ("XML bomb", lambda r: _zip_with("xl/worksheets/sheet1.xml", XML_BOMB, _edit(r)),
      None, None, None, "possible XML bomb"),
+    # values that cannot be (issue 17 item 3); rows: NI 117 2, NI 120 male 3, female 4, NI 155 5
+    ("NaN in a value cell", _in_xml("D2", "NaN"),
+     "Returns", 2, "value", "holds 'NaN', which is not a number"),
+    ("1e309 in a value cell", _in_xml("D2", "1e309"),
+     "Returns", 2, "value", "is infinite"),
+    ("negative rate", lambda r: _edit(r, {("NI 120", "male"): {"value": -5}}),
+     "Returns", 3, "value", "-5 is negative; a rate per 100,000 cannot be"),
+    # openpyxl writes 1.8e308 as an empty cell; Excel and others write the number
+    ("rate beyond any plausible bound", _in_xml("D3", "1.7e308", {("NI 120", "male"): {"value": 1}}),
+     "Returns", 3, "value", "beyond any plausible rate per 100,000"),
+    ("rate above one per person", lambda r: _edit(r, {("NI 120", "female"): {"value": 150_000}}),
+     "Returns", 4, "value", "more than a rate per 100,000 can be"),
+    ("negative forecast", lambda r: _edit(r, {("NI 155", ""): {"value": 41, "forecast_year_end": -10}}),
+     "Returns", 5, "forecast_year_end", "-10 is negative; a count cannot be"),
+    ("infinite forecast", _in_xml("F5", "1e309", {("NI 155", ""): {"value": 41, "forecast_year_end": 1}}),
+     "Returns", 5, "forecast_year_end", "is infinite"),
+    ("percentage above 100 as a forecast", lambda r: _edit(r, {("NI 117", ""): {
+        "value": 6.7, "forecast_year_end": 670}}),
+     "Returns", 2, "forecast_year_end", "not a percentage between 0 and 100"),
+    # issue 18 items 1, 2 and 9
+    ("count formatted as a percentage", lambda r: _edit(r, change=_percent_formatted("D5", 0.41)),
+     "Returns", 5, "value", "shows 41% in Excel"),
+    ("date in a value cell", lambda r: _edit(r, {("NI 117", ""): {"value": dt.datetime(2009, 10, 1)}}),
+     "Returns", 2, "value", "is a date or time (01 October 2009)"),
+    ("formula on a sheet stored under another part name", _elsewhere(_formula),
+     "Returns", 3, "value", "formula =D2*2 with no calculated value"),
+    ("merged cells on a sheet stored under another part name", _elsewhere(_merge),
+     "Returns", None, None, "merged cells (H2:I2)"),
+    ("two sheets named Returns", _two_sheets_named_returns,
+     "Returns", None, None, "2 sheets are named 'Returns'"),
 ]
 
 
@@ -299,3 +356,31 @@ def test_bad_returns_file_is_refused_and_nothing_changes(
 def test_more_rows_than_the_limit_is_refused(engine, register):
     check = check_returns_file(register, _edit(register), "big.xlsx", max_rows=2)
     assert not check.ok and "more than the limit of 2" in str(check.errors[0])
+
+
+def test_percent_formatted_value_is_stored_as_the_percentage_it_shows(engine, register):
+    """Typed as 6.5% in Excel the cell holds 0.065: a percentage part stores 6.5, and the
+    preview says so by row and column (it was stored as 0.065 and rated at 0.07%)."""
+    data = _edit(register, {("NI 117", ""): {"value": 0.065}},
+                 change=_percent_formatted("D2", 0.065, "0.0%"))
+    check = _import(engine, register, data)
+    assert check.ok, check.errors
+    notes = [e for e in check.warnings if (e.sheet, e.row, e.column) == ("Returns", 2, "value")]
+    assert notes and "shows 6.5% in Excel" in notes[0].message and "read as 6.5" in notes[0].message
+    current = read_register(engine).returns
+    assert current[(current["code"] == "NI 117") & (current["period"] == PERIOD)]["value"].item() == 6.5
+
+
+def test_value_outside_the_registers_plausible_range_is_stored_with_a_warning(engine, tmp_path):
+    rows = register_rows()
+    rows["Indicators"][0].update(plausible_min=3, plausible_max=12)  # NI 117, a percentage
+    seed_register(engine, write_register(tmp_path / "with range.xlsx", rows))
+    register = read_register(engine)
+    part = register.indicators.set_index("code").loc["NI 117"]
+    assert (part["plausible_min"], part["plausible_max"]) == (3, 12)
+    check = _import(engine, register, _edit(register, {("NI 117", ""): {"value": 25}}))
+    assert check.ok, check.errors
+    warned = [e for e in check.warnings if (e.sheet, e.row, e.column) == ("Returns", 2, "value")]
+    assert warned and "outside the plausible range the register gives (3 to 12)" in warned[0].message
+    current = read_register(engine).returns
+    assert current[(current["code"] == "NI 117") & (current["period"] == PERIOD)]["value"].item() == 25

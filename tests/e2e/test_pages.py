@@ -151,6 +151,34 @@ def test_returns_page_refuses_a_bad_file_and_says_where(app):
     assert "not a percentage" in problems.iloc[0]["problem"]
 
 
+def test_returns_page_preview_says_what_was_read_differently_from_what_excel_shows(app):
+    """A value typed as 7% (held as 0.07) is previewed as 7.0 with a note naming its row and
+    column; a hidden row is read and said to be hidden."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(_filled_template({"NI 117": 0.07, "NI 016": 9.5})))
+    ws = wb["Returns"]
+    rows = {row[0].value: row[0].row for row in ws.iter_rows(min_row=2)}
+    ws.cell(rows["NI 117"], 4).number_format = "0%"
+    ws.row_dimensions[rows["NI 016"]].hidden = True
+    out = io.BytesIO()
+    wb.save(out)
+    at = app("pages/2_Returns.py")
+    at.file_uploader(key="returns_upload").upload("q3.xlsx", out.getvalue())
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    preview = at.dataframe[0].value
+    assert preview[preview["code"] == "NI 117"]["value"].tolist() == [7.0]
+    assert any("things to check" in w.value for w in at.warning)
+    checks = at.dataframe[1].value
+    noted = checks[(checks["row"] == rows["NI 117"]) & (checks["column"] == "value")]
+    assert noted["problem"].str.contains("shows 7% in Excel").any()
+    hidden = checks[checks["row"] == rows["NI 016"]]
+    assert hidden["problem"].str.contains("hidden in Excel").any()
+
+
 def _param(at: AppTest, key: str) -> list[str]:
     value = at.query_params[key]
     return [value] if isinstance(value, str) else list(value)

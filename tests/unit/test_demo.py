@@ -97,9 +97,10 @@ def _rich_rows(fillers: int = 30) -> dict[str, list[dict]]:
     ind("NI 173", status="removed")
     for n in range(fillers):
         code = f"NI {900 + n}"
-        ind(code, polarity=("higher_is_better", "lower_is_better")[n % 2], baseline=40.0 + n)
+        level = 40.0 + n % 50  # percentages: the register refuses one above 100
+        ind(code, polarity=("higher_is_better", "lower_is_better")[n % 2], baseline=level)
         for year, step in zip(years, (1, 2, 3), strict=True):
-            tgt(code, year, 40.0 + n + (1 if n % 2 == 0 else -1) * step)
+            tgt(code, year, level + (1 if n % 2 == 0 else -1) * step)
 
     # optional columns: the sheet's header is the keys of its first row
     for record in rows[v.SHEET_INDICATORS]:

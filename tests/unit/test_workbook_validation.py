@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
+import openpyxl
 import pytest
 
 from data_loaders.excel import WorkbookRefused
 from data_loaders.workbook import read_register
 from performance import vocabulary as v
-from tests.builders import register_rows, write_register
+from tests.builders import patch_xlsx, register_rows, set_cell_xml, write_register
 
 
 def _set(sheet, index, **changes):
@@ -77,6 +81,31 @@ CASES = [
      "Theme boards", None, None, "the sheet is missing"),
     ("unknown setting", _set(v.SHEET_SETTINGS, 0, setting="colour"),
      "Settings", 2, "setting", "unknown setting 'colour'"),
+    # values that cannot be (issue 17 item 3); NI 120 male is row 3, a rate per 100,000
+    ("negative rate baseline", _set(v.SHEET_INDICATORS, 1, baseline=-5),
+     "Indicators", 3, "baseline", "-5 is negative; a rate per 100,000 cannot be"),
+    ("percentage baseline above 100", _set(v.SHEET_INDICATORS, 0, baseline=720),
+     "Indicators", 2, "baseline", "720 is not a percentage between 0 and 100"),
+    ("date as a baseline", _set(v.SHEET_INDICATORS, 0, baseline=dt.date(2008, 3, 31)),
+     "Indicators", 2, "baseline", "is a date or time (31 March 2008)"),
+    ("negative tolerance in points", _set(v.SHEET_INDICATORS, 0, tolerance_points=-0.5),
+     "Indicators", 2, "tolerance_points", "negative"),
+    ("tolerance above 100 percent", _set(v.SHEET_INDICATORS, 0, tolerance_pct=250),
+     "Indicators", 2, "tolerance_pct", "not a percentage between 0 and 100"),
+    ("plausible range the wrong way round", _set(v.SHEET_INDICATORS, 0, plausible_min=12, plausible_max=3),
+     "Indicators", 2, "plausible_max", "3 is below plausible_min 12"),
+    ("plausible bound the unit cannot hold", _set(v.SHEET_INDICATORS, 0, plausible_min=-10),
+     "Indicators", 2, "plausible_min", "-10 is not a percentage between 0 and 100"),
+    ("negative count target", _set(v.SHEET_TARGETS, 5, value=-80),
+     "Targets", 7, "value", "-80 is negative; a count cannot be"),
+    ("percentage target above 100", _set(v.SHEET_TARGETS, 1, value=650),
+     "Targets", 3, "value", "650 is not a percentage between 0 and 100"),
+    ("rate target beyond any plausible bound", _set(v.SHEET_TARGETS, 3, value=1.7e308),
+     "Targets", 5, "value", "beyond any plausible rate per 100,000"),
+    ("stated value above 100 percent", _set(v.SHEET_RETURNS, 0, value=655),
+     "Returns", 2, "value", "not a percentage between 0 and 100"),
+    ("tolerance setting that is no number", _set(v.SHEET_SETTINGS, 0, value="inf"),
+     "Settings", 2, "value", "'inf' is not a percentage between 0 and 100"),
 ]
 
 
@@ -118,3 +147,55 @@ def test_read_register_not_a_workbook_is_refused(tmp_path, content, words):
     path.write_bytes(content)
     with pytest.raises(WorkbookRefused, match=words):
         read_register(path)
+
+
+def _sheet_part(sheet: str) -> str:
+    """The XML part of a register sheet as write_register saves it (in sheet order)."""
+    return f"xl/worksheets/sheet{list(register_rows()).index(sheet) + 1}.xml"
+
+
+@pytest.mark.parametrize(("sheet", "ref", "text", "column", "words"), [
+    (v.SHEET_TARGETS, "E2", "NaN", "value", "holds 'NaN', which is not a number"),
+    (v.SHEET_RETURNS, "E2", "1e309", "value", "is infinite"),
+    (v.SHEET_INDICATORS, "L2", "-1e309", "baseline", "is infinite"),
+])
+def test_read_register_number_that_is_no_number_names_its_cell(tmp_path, sheet, ref, text, column, words):
+    """A cell of NaN made the whole workbook 'could not be read (ValueError ...)'; 1e309 was
+    stored as inf. Both are refused by sheet, row and column."""
+    data = write_register(tmp_path / "indicators.xlsx").read_bytes()
+    with pytest.raises(WorkbookRefused) as refused:
+        read_register(patch_xlsx(data, {_sheet_part(sheet): set_cell_xml(ref, text)}), "indicators.xlsx")
+    located = [e for e in refused.value.errors
+               if (e.sheet, e.row, e.column) == (sheet, 2, column) and words in e.message]
+    assert located, [str(e) for e in refused.value.errors]
+
+
+def test_read_register_percent_formatted_figure_is_refused_with_the_reason(tmp_path):
+    path = write_register(tmp_path / "indicators.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb[v.SHEET_TARGETS]["E3"].number_format = "0.0%"  # NI 117's 6.5 now shows as 650.0%
+    wb.save(path)
+    with pytest.raises(WorkbookRefused) as refused:
+        read_register(path)
+    assert [(e.sheet, e.row, e.column) for e in refused.value.errors] == [("Targets", 3, "value")]
+    assert "shows 650% in Excel (the cell holds 6.5)" in refused.value.errors[0].message
+
+
+def test_read_register_reads_the_optional_plausible_range(tmp_path):
+    rows = register_rows()
+    rows[v.SHEET_INDICATORS][0].update(plausible_min=3, plausible_max=12)
+    register = read_register(write_register(tmp_path / "indicators.xlsx", rows))
+    ranges = register.indicators[["plausible_min", "plausible_max"]].values.tolist()
+    assert ranges[0] == [3, 12] and all(math.isnan(x) for row in ranges[1:] for x in row)
+
+
+def test_read_register_without_plausible_columns_reads_as_before(tmp_path):
+    register = read_register(write_register(tmp_path / "indicators.xlsx"))
+    assert register.indicators[["plausible_min", "plausible_max"]].isna().all().all()
+
+
+def test_read_register_two_sheets_of_one_name_is_refused(tmp_path):
+    data = write_register(tmp_path / "indicators.xlsx").read_bytes()
+    twice = patch_xlsx(data, {"xl/workbook.xml": lambda x: x.replace(b'name="Settings"', b'name="Targets"')})
+    with pytest.raises(WorkbookRefused, match="2 sheets are named 'Targets'"):
+        read_register(twice, "indicators.xlsx")
