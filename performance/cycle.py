@@ -199,9 +199,10 @@ def reminder_text(officer: str, parts: pd.DataFrame, period: str, deadline: dt.d
              f"These parts you are responsible for are still needed:", ""]
     for r in parts.itertuples(index=False):
         name = f"{r.code} {r.part}".strip()
-        state = RETURN_STATE_LABELS[r.state]
-        late = f", {r.days_overdue} days overdue" if r.days_overdue else ""
-        lines.append(f"- {name}: {r.title} ({state.lower()}{late})")
+        late = f"{r.days_overdue} days overdue" if r.days_overdue else ""
+        state = late if r.state == "overdue" else ", ".join(
+            w for w in (RETURN_STATE_LABELS[r.state].lower(), late) if w)
+        lines.append(f"- {name}: {r.title} ({state})")
     lines += ["", "The returns template for just these parts is attached. Fill in the values, "
               "commentary and actions and upload it on the Quarterly returns page:", link, "",
               "Thank you,", "Performance Management Sub-Group"]

@@ -114,3 +114,24 @@ def test_returns_due_table_reads_each_state_from_what_was_stored(engine):
     table = cycle_store.returns_due_table(engine, read_register(engine), FW, "2009/10 Q3",
                                           as_of=D(2010, 2, 9)).drop_duplicates("code").set_index("code")
     assert table.loc[second, "state"] == "published"
+
+
+def test_returns_due_command_writes_csv_filtered_and_refuses_unknown_names(database_url, monkeypatch,
+                                                                            capsys, tmp_path):
+    import manage  # opens the database as the app does: Luton's register from indicators.xlsx
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEMO_DATA", "off")
+    args = ["returns-due", "--period", "2009/10 Q3", "--as-of", "2010-02-09"]
+    assert manage.main([*args, "--lead-partner", "NHS Luton"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Code,Part,Indicator,Theme board,Lead partner,Responsible officer")
+    assert [line.split(",")[0] for line in lines[1:]] == ["NI 039", "NI 123"]
+    assert all(",NHS Luton,not recorded,,2010-01-30,Overdue,10," in line for line in lines[1:])
+    assert manage.main([*args, "--theme-board", "Nowhere Board"]) == 2
+    assert "unknown theme board 'Nowhere Board'" in capsys.readouterr().err
+    out = tmp_path / "due.xlsx"
+    assert manage.main([*args, "--out", str(out)]) == 0
+    import openpyxl
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    assert sheet.max_row == 21 and [c.value for c in sheet[1]][:2] == ["Code", "Part"]
