@@ -158,6 +158,13 @@ def state_counts(table: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.rename_axis(label).reset_index()
 
 
+def by_each_lead_partner(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a row per lead partner of each part (a part led by "LBC, NHS Luton"
+    counts for both), for counts by lead partner; none named reads "Not recorded"."""
+    names = table["lead_partner"].map(lambda t: split_partners(t) or ["Not recorded"])
+    return table.assign(lead_partner=names).explode("lead_partner")
+
+
 def progress(table: pd.DataFrame) -> tuple[int, int]:
     """How many of the due parts have come in (submitted, awaiting sign-off or published), and
     how many are due."""

@@ -149,3 +149,9 @@ def test_filter_table_by_lead_partner_matches_any_of_several(build):
     table = _table(build, [])
     assert cycle.filter_table(table, lead_partner="Active Luton")["code"].tolist() == ["NI 8"]
     assert cycle.filter_table(table, states=["overdue"])["code"].tolist() == ["NI 117", "NI 8"]
+
+
+def test_counts_by_lead_partner_count_a_shared_part_for_each_partner(build):
+    table = _table(build, [])
+    counts = cycle.state_counts(cycle.by_each_lead_partner(table), "lead_partner").set_index("Lead partner")
+    assert counts["Due"].to_dict() == {"All": 3, "Active Luton": 1, "Connexions": 1, "LBC": 1}
