@@ -397,6 +397,34 @@ def cmd_deadline(args) -> int:
     return 0
 
 
+def cmd_report_pdf(args) -> int:
+    from performance import paper
+
+    if Path(args.out).suffix.lower() != ".pdf":
+        return _refuse(f"--out: the paper is a PDF; give a file name ending .pdf, not {args.out}")
+    setup = _export_setup(args)
+    if isinstance(setup, int):
+        return setup
+    engine, register, framework, period = setup
+    rated = _rated(register, framework, None)
+    if not (rated["period"] == period).any():
+        return _outside_framework(register, framework, period)
+    if args.theme_board:
+        known = sorted(set(rated["theme_board"]))
+        if args.theme_board not in known:
+            return _refuse(f"unknown theme board '{args.theme_board}'; known: {', '.join(known)}")
+    try:
+        data = paper.build_paper(register, rated, period, framework=framework, theme_board=args.theme_board,
+                                 data_note=_describe_database(engine),
+                                 progress=_progress_printer("laying out sections"))
+    except paper.FontMissing as exc:
+        return _refuse(str(exc))
+    print(file=sys.stderr)
+    Path(args.out).write_bytes(data)
+    print(f"wrote {args.out}")
+    return 0
+
+
 def cmd_users(args) -> int:
     from data_loaders import users
     from data_loaders.database import open_database
@@ -481,6 +509,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="FILE.xlsx")
     p.add_argument("--framework")
     p.set_defaults(func=cmd_report_pack)
+
+    p = sub.add_parser("report-pdf", help="write the Forum's paper (PDF) for a period")
+    p.add_argument("--period", required=True, help='e.g. "2009/10 Q3"')
+    p.add_argument("--out", required=True, help="FILE.pdf")
+    p.add_argument("--framework")
+    p.add_argument("--theme-board")
+    p.set_defaults(func=cmd_report_pdf)
 
     for name, func, text in (
             ("returns-due", cmd_returns_due,
