@@ -173,13 +173,15 @@ def progress(table: pd.DataFrame) -> tuple[int, int]:
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The returns-due table in the client's words, for the page, CSV and Excel."""
+    # what the officer acts on first (state, days overdue), then who is responsible
     out = pd.DataFrame({
         "Code": table["code"], "Part": table["part"], "Indicator": table["title"],
-        "Theme board": table["theme_board"], "Lead partner": table["lead_partner"],
-        "Responsible officer": table["officer"].replace("", "not recorded"),
-        "Email": table["email"], "Due": [d.isoformat() for d in table["due_date"]],
         "State": table["state"].map(RETURN_STATE_LABELS),
         "Days overdue": table["days_overdue"].astype(int),
+        "Due": [d.isoformat() for d in table["due_date"]],
+        "Lead partner": table["lead_partner"],
+        "Responsible officer": table["officer"].replace("", "not recorded"),
+        "Email": table["email"], "Theme board": table["theme_board"],
         "Submitted by": table["submitted_by"],
     })
     return out.reset_index(drop=True)

@@ -125,9 +125,9 @@ def test_returns_due_command_writes_csv_filtered_and_refuses_unknown_names(datab
     args = ["returns-due", "--period", "2009/10 Q3", "--as-of", "2010-02-09"]
     assert manage.main([*args, "--lead-partner", "NHS Luton"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("Code,Part,Indicator,Theme board,Lead partner,Responsible officer")
+    assert lines[0].startswith("Code,Part,Indicator,State,Days overdue,Due,Lead partner,Responsible officer")
     assert [line.split(",")[0] for line in lines[1:]] == ["NI 039", "NI 123"]
-    assert all(",NHS Luton,not recorded,,2010-01-30,Overdue,10," in line for line in lines[1:])
+    assert all(",Overdue,10,2010-01-30,NHS Luton,not recorded,," in line for line in lines[1:])
     assert manage.main([*args, "--theme-board", "Nowhere Board"]) == 2
     assert "unknown theme board 'Nowhere Board'" in capsys.readouterr().err
     out = tmp_path / "due.xlsx"
