@@ -591,6 +591,25 @@ def build_paper(register: Register, rated: pd.DataFrame, period: str, *, framewo
                                    "the Theme boards page of the dashboard.", styles["small"]))
         tick()
 
+    # Last: the indicative reward estimate, when the paper covers reward-eligible parts
+    from performance import reward
+
+    estimate = reward.estimate(rated, period, register.settings, register.indicators)
+    if len(estimate):
+        story += [PageBreak(), _heading(f"{3 + len(boards)}. Indicative reward estimate", styles["h1"], 0),
+                  Paragraph("<b>Indicative only.</b> For each reward-eligible part, the share of the "
+                            "improvement from its baseline to this year's target achieved so far and at "
+                            "the year-end forecast." + ("" if reward.rule(register.settings)
+                                                        else " " + _esc(reward.NOT_TRACED)), styles["body"]),
+                  Spacer(1, 6)]
+        shown = reward.display(estimate)
+        header = ["Indicator part", "So far", "At forecast", "Reward so far", "Reward at forecast"]
+        body = [[Paragraph(f"<b>{_esc(part_label(r.Code, r.Part))}</b> {_esc(r.Indicator)}", styles["cell"]),
+                 *[Paragraph(_esc(v), styles["cell"]) for v in (r[3], r[4], r[5], r[6])]]
+                for r in shown.itertuples(index=False)]
+        story.append(_table([header, *body], [width * 0.44, width * 0.14, width * 0.14, width * 0.14,
+                                              width * 0.14]))
+
     buffer = io.BytesIO()
     doc = _Paper(buffer, title=f"Performance report {period}", author="Luton Forum Performance "
                  "Management Sub-Group", subject=fw_title, creator="LSP performance dashboard")
