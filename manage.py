@@ -350,7 +350,8 @@ def cmd_remind(args) -> int:
         return _refuse(str(exc))
     except OSError as exc:  # cannot reach the server: nothing was sent
         return _refuse(f"could not send through {os.environ.get('SMTP_HOST')}: {exc}; nothing was sent")
-    print(f"sent {len(result.sent)} reminders" + (f": {', '.join(result.sent)}" if result.sent else ""))
+    print(f"sent {len(result.sent)} {'reminder' if len(result.sent) == 1 else 'reminders'}"
+          + (f": {', '.join(result.sent)}" if result.sent else ""))
     for email, why in result.failed.items():
         print(f"not sent to {email}: {why}", file=sys.stderr)
     return 2 if result.failed else 0

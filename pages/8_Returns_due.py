@@ -84,7 +84,8 @@ else:
             failed = "; ".join(f"{e}: {why}" for e, why in result.failed.items())
             st.session_state["reminders_done"] = {
                 "failed": bool(result.failed),
-                "text": f"{len(result.sent)} reminders sent" + (f". Not sent to {failed}" if failed else ".")}
+                "text": f"{len(result.sent)} {'reminder' if len(result.sent) == 1 else 'reminders'} sent"
+                        + (f". Not sent to {failed}" if failed else ".")}
             st.session_state.pop("confirm_reminders", None)
             st.rerun()
 

@@ -130,7 +130,7 @@ def test_remind_command_prints_without_sending_and_sends_with_send(engine, smtp,
     assert "nothing sent" in out and inbox.messages == []
     assert manage.main([*args, "--send"]) == 2   # one address refused
     captured = capsys.readouterr()
-    assert "sent 1 reminders: cat@campus.ac.uk" in captured.out
+    assert "sent 1 reminder: cat@campus.ac.uk" in captured.out
     assert f"not sent to {REFUSED}: 550" in captured.err
     assert [r for r, _ in inbox.messages] == [["cat@campus.ac.uk"]]
 

@@ -76,7 +76,7 @@ def test_reminders_are_sent_from_the_page_only_after_confirming(page, database, 
         at.checkbox(key="confirm_reminders").check().run()
         at.button[[b.label for b in at.button].index("Send reminders")].click().run()
         assert not at.exception, at.exception
-        assert [s.value for s in at.success] == ["1 reminders sent."]
+        assert [s.value for s in at.success] == ["1 reminder sent."]
     finally:
         controller.stop()
     assert [r for r, _ in inbox.messages] == [["nia@nhs.uk"]]
