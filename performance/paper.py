@@ -472,10 +472,15 @@ def build_paper(register: Register, rated: pd.DataFrame, period: str, *, framewo
     boards = [b for b in counts["theme_board"] if b != "All theme boards"]
     by_part = {k: g for k, g in rated.groupby(["code", "part"], sort=False, observed=True)}
     figures: dict = {}
+    # each figure reads only its own part's targets (the builder would filter all of them each time)
+    targets = register.targets[register.targets["framework"] == framework]
+    targets_of = {k: g for k, g in targets.groupby(["code", "part"], sort=False)}
+    no_targets = targets.iloc[:0]
 
     def chart(code: str, part: str, w: float, h: float, font_size: float = 6.5) -> _Chart:
-        return _Chart((code, part), lambda: trajectory_figure(by_part[(code, part)], register.targets,
-                                                              compact=True), w, h, figures, font_size)
+        return _Chart((code, part), lambda: trajectory_figure(
+            by_part[(code, part)], targets_of.get((code, part), no_targets), compact=True),
+            w, h, figures, font_size)
     total_steps = 2 + len(boards)
     done = 0
 
