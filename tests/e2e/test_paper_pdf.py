@@ -142,3 +142,19 @@ def test_paper_without_demo_values_has_no_warning_and_one_board_only(sqlite_url,
     assert "Illustrative demo values" not in text
     assert "3. Health and Well-Being Board" in text and "Environment and Economy Board" not in text
     assert "NI 120 male" in text and "NI 117" not in text
+
+
+def test_overview_builds_the_paper_for_a_performance_officer_to_download(luton_paper, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    pdf, _, _ = luton_paper
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{pdf.parent / 'app.sqlite'}")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=180)
+    at.query_params["period"] = PERIOD
+    at.run()
+    assert not at.get("download_button") or all(
+        "Forum's paper" not in b.proto.label for b in at.get("download_button"))
+    at.button(key="build_paper").click().run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert f"Download the Forum's paper {PERIOD}" in labels
