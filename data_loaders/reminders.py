@@ -2,7 +2,8 @@
 sent back, with a link to the returns page and the returns template for just their parts.
 
 Sent through the SMTP server the environment names (``SMTP_HOST``, ``SMTP_PORT``,
-``SMTP_USER``, ``SMTP_PASSWORD``, ``SMTP_FROM``; STARTTLS unless ``SMTP_STARTTLS=off``).
+``SMTP_USER``, ``SMTP_PASSWORD``, ``SMTP_FROM``; STARTTLS unless ``SMTP_STARTTLS=off``, the
+certificate checked against the system's authorities or ``SMTP_CA_FILE``).
 Python's own ``smtplib`` and ``email`` do the work: they are the standard library's, kept with
 Python, and a reminder needs nothing more. Every reminder sent goes into the audit trail; an
 address the server refuses is reported and the others are still sent.
@@ -45,6 +46,7 @@ class SmtpSettings:
     user: str = ""
     password: str = field(default="", repr=False)
     starttls: bool = True
+    ca_file: str = ""  # a private certificate authority to trust (SMTP_CA_FILE); else the system's
     timeout: float = 30.0
 
     @classmethod
@@ -62,7 +64,7 @@ class SmtpSettings:
         starttls = str(env.get("SMTP_STARTTLS", "on")).strip().lower() not in ("off", "no", "false", "0")
         return cls(host=env["SMTP_HOST"], port=port, sender=env["SMTP_FROM"],
                    user=env.get("SMTP_USER", ""), password=env.get("SMTP_PASSWORD", ""),
-                   starttls=starttls)
+                   starttls=starttls, ca_file=env.get("SMTP_CA_FILE", ""))
 
 
 @dataclass
@@ -149,7 +151,7 @@ def send_reminders(engine: Engine, reminders: list[Reminder], settings: SmtpSett
         return result
     with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
         if settings.starttls:
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=ssl.create_default_context(cafile=settings.ca_file or None))
         if settings.user:
             smtp.login(settings.user, settings.password)
         for reminder in reminders:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import io
+import smtplib
 import socket
 from email import policy
 
@@ -143,3 +144,64 @@ def test_smtp_settings_come_from_the_environment_with_starttls_by_default():
     assert "secret" not in repr(settings)
     with pytest.raises(reminders.MailNotConfigured, match="SMTP_HOST"):
         reminders.SmtpSettings.from_env({"SMTP_FROM": "p@l.gov.uk"})
+
+
+def _certificate(folder) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (the test server's), as a private CA would issue."""
+    import datetime as _dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = _dt.datetime.now(_dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - _dt.timedelta(minutes=5))
+            .not_valid_after(now + _dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "smtp.pem", folder / "smtp.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+def test_reminders_go_over_starttls_by_default_and_a_server_without_it_sends_nothing(engine, tmp_path):
+    import ssl
+
+    cert, key = _certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), tls_context=context,
+                            require_starttls=True)
+    controller.start()
+    try:
+        settings = reminders.SmtpSettings.from_env({
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port),
+            "SMTP_FROM": "performance@luton.gov.uk", "SMTP_CA_FILE": cert})
+        assert settings.starttls
+        planned = reminders.plan_reminders(engine, read_register(engine), FW, "2009/10 Q3", as_of=AS_OF)
+        result = reminders.send_reminders(engine, planned, settings, actor="po", framework=FW,
+                                          period="2009/10 Q3")
+        assert result.sent == ["cat@campus.ac.uk"]
+        assert [r for r, _ in inbox.messages] == [["cat@campus.ac.uk"]]
+    finally:
+        controller.stop()
+    plain = Controller(_Inbox(), hostname="127.0.0.1", port=_free_port())  # offers no STARTTLS
+    plain.start()
+    try:
+        settings = reminders.SmtpSettings(host="127.0.0.1", port=plain.port, sender="p@luton.gov.uk")
+        with pytest.raises(smtplib.SMTPNotSupportedError):
+            reminders.send_reminders(engine, planned, settings, actor="po", framework=FW, period="2009/10 Q3")
+    finally:
+        plain.stop()
+    sent = audit.read(engine, action="reminder_sent")["entity_key"].tolist()
+    assert sent == [f"{FW} 2009/10 Q3 cat@campus.ac.uk"]  # the refused server's attempt left none
