@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data_loaders.database import count_pending, database_description
+from performance import reward
 from performance.exports import overview_table, report_pack
 from performance.overview import (
     apply_filters,
@@ -77,6 +78,31 @@ if ctx.user.can("sign_off"):
         st.download_button(f"Download the report pack {period}", built[1],
                            file_name=f"report pack {period.replace('/', '-')}.xlsx", mime=XLSX,
                            icon=":material/download:", key="download_pack")
+    st.caption("The Forum's paper (PDF, A4): summary, the exceptions with commentary, action and "
+               "trajectory, and a section per theme board with its charts.")
+    if st.button(f"Build the Forum's paper for {period} (PDF)", icon=":material/picture_as_pdf:",
+                 key="build_paper"):
+        from performance.paper import build_paper
+
+        with st.spinner("Laying out the paper…"):
+            st.session_state["forum_paper"] = (period, ctx.framework, build_paper(
+                ctx.register, rated, period, framework=ctx.framework, data_note=database_description()))
+    paper = st.session_state.get("forum_paper")
+    if paper and paper[:2] == (period, ctx.framework):
+        st.download_button(f"Download the Forum's paper {period}", paper[2],
+                           file_name=f"forum paper {period.replace('/', '-')}.pdf", mime="application/pdf",
+                           icon=":material/download:", key="download_paper")
+
+st.subheader("Indicative reward estimate")
+estimate = reward.estimate(rows, period, ctx.register.settings, ctx.register.indicators)
+if estimate.empty:
+    st.caption("No reward-eligible indicator parts among those shown.")
+else:
+    st.caption("**Indicative only.** For each reward-eligible part, the share of the improvement from "
+               "its baseline to this year's target achieved so far and at the year-end forecast."
+               + ("" if reward.rule(ctx.register.settings) else " " + reward.NOT_TRACED))
+    show_table(reward.display(estimate), key="reward", title=f"Indicative reward estimate {period}",
+               about={"Period": period, "Filters": filters.describe(), "Basis": "Indicative"})
 
 st.subheader("Three years at a glance")
 st.caption(f"Every indicator part in every quarter and at each year end; {period} is marked. Hover "

@@ -257,6 +257,185 @@ def cmd_report_pack(args) -> int:
     return 0
 
 
+def _cycle_setup(args):
+    """Database, register, framework and period of a cycle command; an int exit status when refused."""
+    from performance.periods import PeriodError, parse_period
+
+    engine, register = _open()
+    try:
+        framework = _default_framework(register, args.framework)
+        period = str(parse_period(args.period))
+    except SystemExit as refused:
+        return _refuse(str(refused))
+    except PeriodError as exc:
+        return _refuse(f"--period: {exc}")
+    return engine, register, framework, period
+
+
+def _as_of(text: str | None):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _cycle_table(engine, register, framework: str, period: str, args):
+    """The returns-due table, narrowed by --theme-board and --lead-partner; an int when refused."""
+    from data_loaders.cycle_store import returns_due_table
+    from performance import cycle
+    from performance.register import lead_partner_options
+
+    indicators = register.indicators[register.indicators["framework"] == framework]
+    boards = sorted(set(indicators["theme_board"]))
+    if args.theme_board and args.theme_board not in boards:
+        return _refuse(f"unknown theme board '{args.theme_board}'; known: {', '.join(boards)}")
+    leads = lead_partner_options(indicators)
+    if args.lead_partner and args.lead_partner not in leads:
+        return _refuse(f"unknown lead partner '{args.lead_partner}'; known: {', '.join(leads)}")
+    try:
+        table = returns_due_table(engine, register, framework, period, as_of=_as_of(args.as_of))
+    except ValueError as exc:
+        return _refuse(str(exc))
+    return cycle.filter_table(table, theme_board=args.theme_board or "",
+                              lead_partner=args.lead_partner or "")
+
+
+def cmd_returns_due(args) -> int:
+    from performance import cycle, exports
+
+    setup = _cycle_setup(args)
+    if isinstance(setup, int):
+        return setup
+    engine, register, framework, period = setup
+    table = _cycle_table(engine, register, framework, period, args)
+    if isinstance(table, int):
+        return table
+    shown = cycle.display_table(table)
+    if args.out and Path(args.out).suffix.lower() == ".xlsx":
+        collected, due = cycle.progress(table)
+        about = {"Framework": framework, "Period": period,
+                 "Filters": f"theme board: {args.theme_board or 'all'}; "
+                            f"lead partner: {args.lead_partner or 'all'}",
+                 "Collected": f"{collected} of {due}", "Data": _describe_database(engine)}
+        Path(args.out).write_bytes(exports.table_workbook(shown, title=f"Returns due, {period}", about=about))
+        print(f"wrote {args.out} ({len(shown)} rows)")
+        return 0
+    data = exports.table_csv(shown)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {args.out} ({len(shown)} rows)")
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
+    return 0
+
+
+def cmd_remind(args) -> int:
+    from data_loaders import reminders
+    from performance import cycle
+
+    setup = _cycle_setup(args)
+    if isinstance(setup, int):
+        return setup
+    engine, register, framework, period = setup
+    table = _cycle_table(engine, register, framework, period, args)
+    if isinstance(table, int):
+        return table
+    planned = reminders.plan_reminders(engine, register, framework, period, table=table)
+    for r in planned:
+        print(f"To: {r.officer} <{r.email}>\nSubject: {r.subject}\nAttached: {r.attachment_name} "
+              f"({', '.join(r.part_names)})\n\n{r.body}\n{'-' * 72}")
+    nobody = cycle.without_contact(table)
+    if len(nobody):
+        print(f"no responsible officer kept for {len(nobody)} parts to chase: "
+              + ", ".join(f"{c} {p}".strip() for c, p in zip(nobody["code"], nobody["part"], strict=True))
+              + " (python manage.py contacts set ...)", file=sys.stderr)
+    if not args.send:
+        print(f"{len(planned)} {'reminder' if len(planned) == 1 else 'reminders'} would be sent; "
+              "nothing sent (add --send to send them)")
+        return 0
+    try:
+        settings = reminders.SmtpSettings.from_env()
+        result = reminders.send_reminders(engine, planned, settings, actor=args.actor,
+                                          framework=framework, period=period)
+    except reminders.MailNotConfigured as exc:
+        return _refuse(str(exc))
+    except OSError as exc:  # cannot reach the server: nothing was sent
+        return _refuse(f"could not send through {os.environ.get('SMTP_HOST')}: {exc}; nothing was sent")
+    print(f"sent {len(result.sent)} {'reminder' if len(result.sent) == 1 else 'reminders'}"
+          + (f": {', '.join(result.sent)}" if result.sent else ""))
+    for email, why in result.failed.items():
+        print(f"not sent to {email}: {why}", file=sys.stderr)
+    return 2 if result.failed else 0
+
+
+def cmd_contacts(args) -> int:
+    from data_loaders import cycle_store
+    from performance.changes import ChangeRefused
+
+    engine, register = _open()
+    try:
+        framework = _default_framework(register, args.framework)
+    except SystemExit as refused:
+        return _refuse(str(refused))
+    if args.contacts_command == "list":
+        print(cycle_store.read_contacts(engine, framework).to_csv(index=False), end="")
+        return 0
+    try:
+        cycle_store.set_contact(engine, framework, lead_partner=args.lead_partner or "",
+                                code=args.code or "", part=args.part or "", officer=args.officer,
+                                email=args.email, actor=args.actor, reason=args.reason,
+                                register=register)
+    except ChangeRefused as refused:
+        return _refuse("\n".join(f"--{f.replace('_', '-')}: {m}" for f, m in refused.problems))
+    print("contact removed" if not args.officer else f"contact kept: {args.officer} <{args.email.lower()}>")
+    return 0
+
+
+def cmd_deadline(args) -> int:
+    from data_loaders import cycle_store
+    from performance.changes import ChangeRefused
+
+    setup = _cycle_setup(args)
+    if isinstance(setup, int):
+        return setup
+    engine, register, framework, period = setup
+    try:
+        due = _as_of(args.date) if args.date != "default" else None
+        cycle_store.set_deadline(engine, framework, period, due, actor=args.actor, reason=args.reason)
+    except ValueError as exc:  # ChangeRefused too
+        problems = exc.problems if isinstance(exc, ChangeRefused) else [("date", str(exc))]
+        return _refuse("\n".join(f"--{f}: {m}" for f, m in problems))
+    print(f"returns for {period} due {cycle_store.deadline(engine, register, framework, period):%d %B %Y}")
+    return 0
+
+
+def cmd_report_pdf(args) -> int:
+    from performance import paper
+
+    if Path(args.out).suffix.lower() != ".pdf":
+        return _refuse(f"--out: the paper is a PDF; give a file name ending .pdf, not {args.out}")
+    setup = _export_setup(args)
+    if isinstance(setup, int):
+        return setup
+    engine, register, framework, period = setup
+    rated = _rated(register, framework, None)
+    if not (rated["period"] == period).any():
+        return _outside_framework(register, framework, period)
+    if args.theme_board:
+        known = sorted(set(rated["theme_board"]))
+        if args.theme_board not in known:
+            return _refuse(f"unknown theme board '{args.theme_board}'; known: {', '.join(known)}")
+    try:
+        data = paper.build_paper(register, rated, period, framework=framework, theme_board=args.theme_board,
+                                 data_note=_describe_database(engine),
+                                 progress=_progress_printer("laying out sections"))
+    except paper.FontMissing as exc:
+        return _refuse(str(exc))
+    print(file=sys.stderr)
+    Path(args.out).write_bytes(data)
+    print(f"wrote {args.out}")
+    return 0
+
+
 def cmd_users(args) -> int:
     from data_loaders import users
     from data_loaders.database import open_database
@@ -341,6 +520,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="FILE.xlsx")
     p.add_argument("--framework")
     p.set_defaults(func=cmd_report_pack)
+
+    p = sub.add_parser("report-pdf", help="write the Forum's paper (PDF) for a period")
+    p.add_argument("--period", required=True, help='e.g. "2009/10 Q3"')
+    p.add_argument("--out", required=True, help="FILE.pdf")
+    p.add_argument("--framework")
+    p.add_argument("--theme-board")
+    p.set_defaults(func=cmd_report_pdf)
+
+    for name, func, text in (
+            ("returns-due", cmd_returns_due,
+             "list every part due in a period with its state (CSV, or .xlsx with --out)"),
+            ("remind", cmd_remind,
+             "print the reminders to officers with returns missing; --send sends them")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--period", required=True, help='e.g. "2009/10 Q3"')
+        p.add_argument("--framework")
+        p.add_argument("--theme-board")
+        p.add_argument("--lead-partner")
+        p.add_argument("--as-of", help="date the states are worked out on (YYYY-MM-DD); default today")
+        if name == "returns-due":
+            p.add_argument("--out", help="FILE.csv or FILE.xlsx; default: CSV on standard output")
+        else:
+            p.add_argument("--send", action="store_true", help="send them (SMTP_* environment)")
+            p.add_argument("--actor", default=f"command line ({getpass.getuser()})")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("contacts", help="the responsible officer of each lead partner or part")
+    contacts_sub = p.add_subparsers(dest="contacts_command", required=True)
+    q = contacts_sub.add_parser("set", help="keep, change or (empty --officer and --email) remove one")
+    q.add_argument("--lead-partner")
+    q.add_argument("--code")
+    q.add_argument("--part", default="")
+    q.add_argument("--officer", required=True)
+    q.add_argument("--email", required=True)
+    q.add_argument("--reason", required=True)
+    q.add_argument("--framework")
+    q.add_argument("--actor", default=f"command line ({getpass.getuser()})")
+    q.set_defaults(func=cmd_contacts)
+    q = contacts_sub.add_parser("list", help="list every contact (CSV)")
+    q.add_argument("--framework")
+    q.set_defaults(func=cmd_contacts)
+
+    p = sub.add_parser("deadline", help="set the date a period's returns are due ('default': N days after)")
+    p.add_argument("--period", required=True)
+    p.add_argument("--date", required=True, help="YYYY-MM-DD, or default")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--framework")
+    p.add_argument("--actor", default=f"command line ({getpass.getuser()})")
+    p.set_defaults(func=cmd_deadline)
     return parser
 
 

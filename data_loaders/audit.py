@@ -13,7 +13,8 @@ from data_loaders import schema as s
 
 ACTIONS = ("return_submitted", "return_corrected", "return_approved", "return_sent_back",
            "commentary_edited", "tolerance_changed", "setting_changed", "role_granted",
-           "role_removed", "target_version_added", "register_edited")
+           "role_removed", "target_version_added", "register_edited", "contact_changed",
+           "deadline_set", "reminder_sent")
 
 
 def _text(value) -> str:

@@ -192,3 +192,27 @@ audit_log = Table(
     Column("after", Text, nullable=False, default=""),
     Column("reason", Text, nullable=False, default=""),
 )
+
+# The quarterly cycle (migration 0006). The responsible officer of a lead partner (code "")
+# or of one indicator part (lead_partner ""); a part's own contact comes first.
+contacts = Table(
+    "contacts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework", String(120), nullable=False),
+    Column("lead_partner", String(200), nullable=False, default=""),
+    Column("code", String(40), nullable=False, default=""),
+    Column("part", String(80), nullable=False, default=""),
+    Column("officer", String(200), nullable=False, default=""),
+    Column("email", String(255), nullable=False, default=""),
+    UniqueConstraint("framework", "lead_partner", "code", "part", name="uq_contacts_scope"),
+)
+
+# A due date an administrator set for one period (otherwise: N days after it ends).
+return_deadlines = Table(
+    "return_deadlines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework", String(120), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("due_date", Date, nullable=False),
+    UniqueConstraint("framework", "period", name="uq_return_deadlines_framework_period"),
+)

@@ -107,3 +107,14 @@ DIRECTION_SYMBOLS: Final = {"improving": "↑", "no_change": "→", "worsening":
 def status_badge(status: str) -> str:
     """Return a status as symbol and label, e.g. ``"▲ Amber"``: never colour alone."""
     return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
+
+# --- the quarterly cycle: the state of a part's return in a period --------------------------
+# Missing (not yet due), overdue (past its deadline), submitted (received, sign-off off),
+# awaiting sign-off, sent back (by a performance officer, with a reason), published (signed
+# off, or from the Forum's own papers). performance/cycle.py decides which.
+RETURN_STATES: Final = ("overdue", "missing", "sent_back", "awaiting_sign_off", "submitted",
+                        "published")
+RETURN_STATE_LABELS: Final = {
+    "overdue": "Overdue", "missing": "Missing", "sent_back": "Sent back",
+    "awaiting_sign_off": "Awaiting sign-off", "submitted": "Submitted", "published": "Published",
+}

@@ -28,6 +28,7 @@ MENU = (
     ("pages/1_Register.py", "Indicator register", ":material/list_alt:", "viewer"),
     ("pages/2_Returns.py", "Quarterly returns", ":material/upload_file:", "editor"),
     ("pages/5_Sign_off.py", "Sign-off", ":material/task_alt:", "performance_officer"),
+    ("pages/8_Returns_due.py", "Returns due", ":material/pending_actions:", "performance_officer"),
     ("pages/6_Audit.py", "Audit trail", ":material/history:", "performance_officer"),
     ("pages/7_Admin.py", "Administration", ":material/admin_panel_settings:", "admin"),
 )

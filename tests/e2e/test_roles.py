@@ -29,7 +29,7 @@ PAGES = {  # page file -> the least role that may open it
     "app.py": "viewer", "pages/1_Register.py": "viewer", "pages/3_Theme_board.py": "viewer",
     "pages/4_Indicator.py": "viewer", "pages/2_Returns.py": "editor",
     "pages/5_Sign_off.py": "performance_officer", "pages/6_Audit.py": "performance_officer",
-    "pages/7_Admin.py": "admin",
+    "pages/7_Admin.py": "admin", "pages/8_Returns_due.py": "performance_officer",
 }
 RANK = {"viewer": 0, "editor": 1, "performance_officer": 2, "admin": 3}
 

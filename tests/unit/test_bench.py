@@ -26,14 +26,14 @@ def test_bench_quick_prints_the_table_and_writes_the_results(tmp_path):
     assert all(column in header for column in COLUMNS)
     for name in ("rag_1m_arrays", "rag_1m_rate", "import_10k_sqlite", "import_10k_postgresql",
                  "export_10k", "overview_render_luton", "overview_render_scale", "browser_overview",
-                 "server_memory_scale"):
+                 "server_memory_scale", "paper_pdf_luton", "paper_pdf_scale"):
         assert any(line.startswith(name) for line in done.stdout.splitlines()), name
     text = out.read_text()
     assert text.startswith("# Benchmark results")
     assert "## Machine" in text and "- CPU: " in text and "- pandas: " in text
     assert "| " + " | ".join(COLUMNS) + " |" in text
     assert "| import_10k_sqlite | " in text
-    for name in ("export_10k", "overview_render_luton", "overview_render_scale"):
+    for name in ("export_10k", "overview_render_luton", "overview_render_scale", "paper_pdf_luton"):
         row = next(line for line in text.splitlines() if line.startswith(f"| {name} | "))
         assert "skipped" not in row and "| - |" not in row, row  # these need nothing but the venv
     memory = next(line for line in text.splitlines() if line.startswith("| server_memory_scale | "))

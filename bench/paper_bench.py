@@ -1,0 +1,71 @@
+"""The Forum's paper as a PDF (issue 15): Luton, and the register copied for 150 areas."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from bench.app_bench import SCALE_AREAS, SCALE_AREAS_QUICK, database
+from bench.registry import Context, Sample, Target, measurement, timed
+
+PERIOD = "2009/10 Q3"
+FLOOR_TEXT = ("against a floor of ReportLab laying out the same number of A4 pages, each one "
+              "paragraph of plain text (`SimpleDocTemplate.build`): the library's own cost of pages")
+
+
+def _prepare(ctx: Context, copies: int):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    from data_loaders.database import make_engine, read_register
+    from performance import overview, paper, rag
+
+    engine = make_engine(database(ctx, copies))
+    ctx.cleanup(engine.dispose)
+    register = read_register(engine, include_demo=True)
+    framework = register.frameworks["framework"].iloc[0]
+    rated = overview.with_register_columns(rag.rate(register), register)
+    rated = rated[rated["framework"] == framework]
+
+    def subject() -> bytes:
+        return paper.build_paper(register, rated, PERIOD, framework=framework)
+
+    data = subject()
+    pages = len(re.findall(rb"/Type /Page[^s]", data))
+    ctx.note(f"{len(register.indicators):,} parts; paper of {len(data) / 1024:.0f} KB, about {pages} pages; "
+             f"{len(overview.exceptions(rated, PERIOD)):,} exceptions")
+    style = getSampleStyleSheet()["Normal"]
+
+    def floor() -> None:
+        story = []
+        for _ in range(max(pages, 1)):
+            story += [Paragraph("Performance report " + PERIOD, style), PageBreak()]
+        SimpleDocTemplate(io.BytesIO(), pagesize=A4).build(story)
+
+    def trial() -> Sample:
+        return Sample(subject=timed(subject), floor=timed(floor))
+
+    return trial
+
+
+@measurement(
+    "paper_pdf_luton",
+    "`performance.paper.build_paper(register, rated, '2009/10 Q3', framework=...)` for Luton's "
+    "register with the demo returns (contents, summary, exceptions with their trajectories, a "
+    "section per theme board with every part's chart), " + FLOOR_TEXT + ".",
+    Target(seconds=10.0), quick_warmup=False,
+)
+def paper_pdf_luton(ctx: Context):
+    return _prepare(ctx, 1)
+
+
+@measurement(
+    "paper_pdf_scale",
+    "The same paper for the register with every indicator part copied for 150 areas (boards of "
+    "more than the paper's 60 parts list them in their table without small multiples; every "
+    "exception keeps its chart), " + FLOOR_TEXT + ".",
+    Target(text="report (no target)"), warmup=False,
+)
+def paper_pdf_scale(ctx: Context):
+    return _prepare(ctx, ctx.size(SCALE_AREAS, SCALE_AREAS_QUICK))

@@ -1,0 +1,160 @@
+"""The Forum's paper as a PDF, opened with poppler as a reader would: pdfinfo (A4, page count),
+pdftotext (real text: sections, contents, every exception's commentary, page numbers, the
+header on every page, the demo warning) and pdftoppm (the page drawn, with its RAG colours)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import manage
+from data_loaders.database import make_engine, read_register, seed_register, upgrade
+from performance import overview, paper, rag
+from tests.builders import FW, register_rows, write_register
+from tests.conftest import skip_or_fail
+
+LUTON = "Luton's Local Area Agreement 2008 – 2011 (2nd revision 2009-10)"
+PERIOD = "2009/10 Q3"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def poppler():
+    for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
+        if not shutil.which(tool):
+            skip_or_fail(f"{tool} not installed (Debian poppler-utils; .ci/run installs it)")
+
+
+def _info(pdf: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]  # pdftotext ends each page with a form feed
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def luton_paper(tmp_path_factory):
+    """The paper for Luton with the demo values, built by the command line as a scheduled job would."""
+    folder = tmp_path_factory.mktemp("paper")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DATABASE_URL", f"sqlite:///{folder / 'app.sqlite'}")
+    mp.delenv("DEMO_DATA", raising=False)
+    out = folder / "paper.pdf"
+    assert manage.main(["report-pdf", "--period", PERIOD, "--out", str(out)]) == 0
+    engine = make_engine(f"sqlite:///{folder / 'app.sqlite'}")
+    register = read_register(engine)
+    rated = overview.with_register_columns(rag.rate(register), register)
+    mp.undo()
+    yield out, register, rated[rated["framework"] == "Luton LAA 2008-11"]
+    engine.dispose()
+
+
+def test_paper_is_a4_with_page_n_of_n_and_the_header_on_every_page(luton_paper):
+    pdf, _, _ = luton_paper
+    info = _info(pdf)
+    assert info["Page size"].startswith("595.276 x 841.89") and "(A4)" in info["Page size"]
+    total = int(info["Pages"])
+    pages = _pages(pdf)
+    assert len(pages) == total >= 6
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in page
+        assert LUTON in page and PERIOD in page and "produced" in page
+
+
+def test_paper_has_contents_summary_exceptions_and_a_section_per_board(luton_paper):
+    pdf, _, rated = luton_paper
+    pages = _pages(pdf)
+    first = _flat(pages[0])
+    assert "Contents" in first and "1. Summary" in first and "2. Exceptions" in first
+    boards = sorted(rated["theme_board"].unique())
+    headings = [page for page in pages[1:] if any(f"{i}. {b}" in page for i, b in enumerate(boards, start=3))]
+    assert len(headings) == len(boards)
+    for i, board in enumerate(boards, start=3):
+        assert f"{i}. {board}" in first  # listed in the contents
+    summary = _flat(pages[1])
+    counts = overview.rag_counts(rated, PERIOD)
+    assert f"{PERIOD}: {overview.counts_sentence(counts)}" in summary
+    assert "■ Red" in summary and "▲ Amber" in summary and "● Green" in summary   # symbol and word
+
+
+def test_paper_lists_every_exception_with_its_commentary_and_action(luton_paper):
+    pdf, register, rated = luton_paper
+    text = _flat(" ".join(_pages(pdf)))
+    chased = overview.exceptions(rated, PERIOD)
+    assert len(chased) >= 1
+    for r in chased.itertuples():
+        assert f"{r.code}{' ' + r.part if r.part else ''}: {_flat(r.title)}" in text
+        assert _flat(str(r.commentary) or "No commentary received.") in text
+        assert _flat(str(r.action) or "No action recorded.") in text
+
+
+def test_paper_warns_of_demo_values_when_they_are_shown(luton_paper):
+    pdf, _, rated = luton_paper
+    assert rated[rated["period"] == PERIOD]["is_demo"].any()
+    pages = _pages(pdf)
+    assert "Illustrative demo values." in _flat(pages[0])
+    assert all("Includes illustrative demo values" in page for page in pages)
+
+
+def test_paper_page_image_shows_the_exceptions_in_their_rag_colours(luton_paper, tmp_path):
+    pdf, _, _ = luton_paper
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "3", "-l", "3", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    (png,) = tmp_path.glob("page*.png")
+    image = Image.open(png).convert("RGB")
+    assert image.size == (414, 585)  # A4 at 50 dpi
+    raw = image.tobytes()
+    pixels = [tuple(raw[i:i + 3]) for i in range(0, len(raw), 3)]
+
+    def near(colour: str) -> int:
+        target = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        return sum(1 for p in pixels if sum(abs(a - b) for a, b in zip(p, target, strict=True)) < 40)
+    inked = sum(1 for p in pixels if sum(p) < 600)
+    assert inked > 5000  # text and charts, not a blank page
+    assert near("#D55E00") > 20   # red markers and symbols of the exceptions
+    assert near("#0072B2") > 50   # the target lines of their trajectory charts
+
+
+def test_paper_without_demo_values_has_no_warning_and_one_board_only(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DEMO_DATA", "off")
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    seed_register(engine, write_register(tmp_path / "register.xlsx", register_rows()))
+    register = read_register(engine)
+    rated = overview.with_register_columns(rag.rate(register), register)
+    data = paper.build_paper(register, rated, "2009/10", framework=FW,
+                             theme_board="Health and Well-Being Board")
+    pdf = tmp_path / "board.pdf"
+    pdf.write_bytes(data)
+    text = _flat(" ".join(_pages(pdf)))
+    assert "Illustrative demo values" not in text
+    assert "3. Health and Well-Being Board" in text and "Environment and Economy Board" not in text
+    assert "NI 120 male" in text and "NI 117" not in text
+
+
+def test_overview_builds_the_paper_for_a_performance_officer_to_download(luton_paper, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    pdf, _, _ = luton_paper
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{pdf.parent / 'app.sqlite'}")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=180)
+    at.query_params["period"] = PERIOD
+    at.run()
+    assert not at.get("download_button") or all(
+        "Forum's paper" not in b.proto.label for b in at.get("download_button"))
+    at.button(key="build_paper").click().run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert f"Download the Forum's paper {PERIOD}" in labels
