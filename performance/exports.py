@@ -554,7 +554,8 @@ def _write_about(w: _Writer, title: str, about: Mapping[str, str], rows: int, de
 
 
 def table_workbook(frame: pd.DataFrame, *, title: str, about: Mapping[str, str],
-                   progress: Progress | None = None, settings: Mapping[str, str] | None = None) -> bytes:
+                   progress: Progress | None = None, settings: Mapping[str, str] | None = None,
+                   blanks: Mapping[str, str] | None = None) -> bytes:
     """A table exactly as shown (rows, columns, order) as a finished .xlsx; returns its bytes.
 
     The first sheet holds the table: styled header row frozen, autofilter on, fitted column
@@ -563,7 +564,9 @@ def table_workbook(frame: pd.DataFrame, *, title: str, about: Mapping[str, str],
     sheet gives ``title``, the export time, every ``about`` entry in order (say the filters, the
     period and the data it came from), the row count, whether illustrative demo values are
     included, and the RAG rules in force (``settings``: the register's, default tolerance 5%).
-    ``progress(done, total)`` is called every few hundred rows and once at the end.
+    ``progress(done, total)`` is called every few hundred rows and once at the end. The About
+    sheet also says what blank cells mean (``blanks`` overrides the usual meaning of a column:
+    :func:`performance.tables.blank_note`).
     """
     w = _Writer()
     ws = w.sheet(title if sheet_name(title) != "About" else "Table")
@@ -572,7 +575,7 @@ def table_workbook(frame: pd.DataFrame, *, title: str, about: Mapping[str, str],
     now = _timestamp()
     _write_table(w, ws, _demo_as_text(frame), units=units,
                  progress=tick, print_title=f"{title} (exported {now})")
-    _write_about(w, title, about, len(frame), _demo_rows(frame), settings, now, blank_note(frame))
+    _write_about(w, title, about, len(frame), _demo_rows(frame), settings, now, blank_note(frame, blanks))
     data = w.save()
     tick.finish()
     return data

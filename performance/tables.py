@@ -10,6 +10,7 @@ write each cell with :func:`cell_words`, so a download reads as the screen does.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -52,6 +53,13 @@ BLANK_MEANINGS = {
     "commentary": "none given",
     "action": "none given",
 }
+# The targets table (performance.register.target_history) holds a target's number as "value".
+TARGET_BLANKS = {
+    "value": "no number: the target is in words, or there is none (see the target status)",
+    "reason": "none needed (a version from the register workbook)",
+}
+# A blank forecast explains the blank basis and status of that forecast: said once.
+_SAID_WITH = {"forecast_basis": "forecast_year_end", "forecast_status": "forecast_year_end"}
 _YEAR_COLUMN = re.compile(r"^\d{4}/\d{2}$")  # the register's target of each year: "2009/10"
 
 
@@ -88,18 +96,22 @@ def display_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
-def blank_note(frame: pd.DataFrame) -> str:
+def blank_note(frame: pd.DataFrame, meanings: Mapping[str, str] | None = None) -> str:
     """What the blank cells of ``frame`` mean, e.g. "Blank cells: Target, no usable target
     (the reason says why); Forecast year end, no year-end forecast given."; "" when none is
-    blank. ``frame`` has the raw column names."""
+    blank. ``frame`` has the raw column names; ``meanings`` overrides :data:`BLANK_MEANINGS`
+    for this table (a column that means something else here)."""
+    meanings = {**BLANK_MEANINGS, **(meanings or {})}
     said = []
     for column in frame.columns:
         col = frame[column]
         if not (col.isna() | (col.astype(object) == "")).any():
             continue
         name = str(column)
-        if name in BLANK_MEANINGS:
-            meaning = BLANK_MEANINGS[name]
+        if _SAID_WITH.get(name) in frame.columns and frame[_SAID_WITH[name]].isna().any():
+            continue
+        if name in meanings:
+            meaning = meanings[name]
         elif _YEAR_COLUMN.match(name):
             meaning = "no target for that year"
         else:

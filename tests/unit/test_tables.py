@@ -126,3 +126,17 @@ def test_display_codes_hold_the_issues_examples_and_no_label():
     assert {"higher_is_better", "lower_is_better", "snapshot", "cumulative_in_year", "biennial_survey",
             "not_applicable", "no_survey", "rate_per_1000", "no_data", "improving"} <= codes
     assert not codes & {label for labels in CODED_COLUMNS.values() for label in labels.values()}
+
+
+def test_filters_describe_their_codes_in_words():
+    from performance.overview import Filters
+    described = Filters(status=["red", "no_data"], kind=["designated"], reward_eligible="yes").describe()
+    assert described == "kind: Designated; status: ■ Red, ○ No data; reward eligible: yes"
+
+
+def test_blank_note_says_a_blank_forecast_once():
+    from performance.tables import blank_note
+    frame = pd.DataFrame({"forecast_year_end": [math.nan], "forecast_basis": [""], "forecast_status": [""]})
+    assert blank_note(frame) == "Blank cells: Forecast year end, no year-end forecast given."
+    assert blank_note(frame.drop(columns="forecast_year_end")) == (
+        "Blank cells: Forecast basis, no forecast; Forecast status, no forecast to rate.")
