@@ -69,3 +69,23 @@ def test_status_matrix_speaks_the_clients_words(luton):
     for piece in (text, *titles):
         assert not CODE_IN_TEXT.search(piece), CODE_IN_TEXT.search(piece)
         assert not MISSING_WORDS.search(piece), MISSING_WORDS.search(piece)
+
+
+def test_returns_template_guidance_is_in_the_clients_words():
+    """The template's Guidance sheet is read by accountable officers: words, not codes; the
+    Returns sheet they fill in keeps its column names, which the import reads."""
+    import io
+
+    import openpyxl
+
+    from data_loaders.returns_file import build_template
+    from data_loaders.workbook import read_register
+
+    register = read_register()
+    framework = register.frameworks["framework"].iloc[0]
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(register, framework, "2009/10 Q3")))
+    rows = list(wb["Guidance"].iter_rows(values_only=True))
+    header, cells = rows[0], [v for r in rows[1:] for v in r if isinstance(v, str)]
+    assert header[:6] == ("code", "part", "title", "unit", "polarity", "measure")
+    assert not set(cells) & display_codes()
+    assert {"Higher is better", "Lower is better", "Rate per 1,000", "Cumulative in year"} <= set(cells)
