@@ -476,7 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loaded-by", default=getpass.getuser())
     p.set_defaults(func=cmd_seed)
 
-    p = sub.add_parser("rag", help="print the RAG status of every indicator part as CSV")
+    p = sub.add_parser("rag", help="print the RAG status of every indicator part as CSV, with codes "
+                                  "for scripts (green, no_data, improving); 'export' writes words")
     p.add_argument("--period", help='e.g. "2009/10 Q3"; default: the latest period with data')
     p.add_argument("--theme-board")
     p.add_argument("--framework")

@@ -11,7 +11,8 @@ from performance.register import (
     stated_values,
     target_history,
 )
-from performance.vocabulary import KINDS
+from performance.tables import TARGET_BLANKS
+from performance.vocabulary import KIND_LABELS, KINDS
 from ui.page import demo_banner, page_setup
 from ui.tables import show_table
 
@@ -22,7 +23,8 @@ indicators = filter_indicators(ctx.register.indicators, framework=ctx.framework)
 col_board, col_kind, col_lead, col_search = st.columns([3, 2, 2, 3])
 boards = col_board.multiselect("Theme board", sorted(indicators["theme_board"].unique()),
                                key="board")
-kinds = col_kind.multiselect("Kind", [k for k in KINDS if k in set(indicators["kind"])], key="kind")
+kinds = col_kind.multiselect("Kind", [k for k in KINDS if k in set(indicators["kind"])],
+                             format_func=KIND_LABELS.get, key="kind")
 leads = col_lead.multiselect("Lead partner", lead_partner_options(indicators), key="lead")
 search = col_search.text_input("Search code, title or partner", key="search")
 
@@ -49,7 +51,7 @@ if code and code in set(table["code"]):
     st.markdown("**Targets by year and version** (the original first, then later versions in the "
                 "order they took effect; the one in force is ticked)")
     show_table(target_history(ctx.register, ctx.framework, code), key="register_targets",
-               title=f"{code} targets")
+               title=f"{code} targets", blanks=TARGET_BLANKS)
     values = stated_values(ctx.register, ctx.framework, code)
     if len(values):
         st.markdown("**Values**")

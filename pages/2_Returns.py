@@ -14,6 +14,7 @@ from performance.access import in_scope, out_of_scope
 from performance.register import filter_indicators, lead_partner_options, reportable_periods
 from performance.returns import action_warnings, errors_table, name_problem, preview, preview_table
 from ui.page import engine, page_setup, saving
+from ui.tables import show_grid
 
 ctx = page_setup("Quarterly returns", required_role="editor")
 st.title("Quarterly returns")
@@ -54,7 +55,7 @@ if upload is not None:
     if not check.ok:
         st.error(f"**{upload.name}** cannot be imported; nothing was saved. "
                  f"Fix these {len(check.errors)} problems and upload it again:")
-        st.dataframe(errors_table(check.errors), width="stretch", hide_index=True)
+        show_grid(errors_table(check.errors))
         st.stop()
     refused = out_of_scope(ctx.user, check.rows, ctx.register.indicators)
     if refused:  # checked on the server, whatever the template offered
@@ -62,11 +63,11 @@ if upload is not None:
         st.stop()
     previewed = preview(ctx.register, check.rows)
     st.markdown(f"**3. Check the preview** · {len(previewed)} values from {upload.name}")
-    st.dataframe(preview_table(previewed), width="stretch", hide_index=True)
+    show_grid(preview_table(previewed))
     warnings = check.warnings + action_warnings(previewed)
     if warnings:
         st.warning(f"{len(warnings)} things to check (they do not stop the import):")
-        st.dataframe(errors_table(warnings), width="stretch", hide_index=True)
+        show_grid(errors_table(warnings))
     seen_key = f"versions:{file_checksum(data)}"
     if seen_key not in st.session_state:  # what was stored when this person first saw the preview
         st.session_state[seen_key] = current_versions(engine(), check.rows)

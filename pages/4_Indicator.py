@@ -7,7 +7,7 @@ from performance.access import sees_pending
 from performance.figures import trajectory_figure
 from performance.register import indicator_parts, indicator_summary, target_history
 from performance.returns import commentable_values
-from performance.tables import direction_badge
+from performance.tables import TARGET_BLANKS, direction_badge
 from ui.filters import url_select
 from ui.page import demo_banner, engine, load_rated, page_setup, saving
 from ui.tables import show_table
@@ -43,7 +43,8 @@ st.subheader("Targets: every version")
 st.caption("Each year's versions in the order they took effect: the original first, then each "
            "later version from its effective date, with who decided it and why. The one in force "
            "is ticked; values are rated against it.")
-show_table(target_history(ctx.register, ctx.framework, code), key="targets", title=f"{code} targets")
+show_table(target_history(ctx.register, ctx.framework, code), key="targets", title=f"{code} targets",
+           blanks=TARGET_BLANKS)
 
 st.subheader("Status in every period, with the reason")
 statuses = rows[rows["status"] != "not_due"]

@@ -22,7 +22,15 @@ from performance.register import (
     target_history,
     theme_board_names,
 )
-from performance.vocabulary import MEASURES, TARGET_STATUSES
+from performance.tables import TARGET_BLANKS
+from performance.vocabulary import (
+    MEASURE_LABELS,
+    MEASURES,
+    SCOPE_KIND_LABELS,
+    TARGET_STATUS_LABELS,
+    TARGET_STATUSES,
+    UNIT_LABELS,
+)
 from ui.page import engine, page_setup, saving
 from ui.tables import show_table
 
@@ -53,7 +61,8 @@ with st.form("grant"):
     email = st.text_input("Email", key="grant_email")
     role = st.selectbox("Role", ROLES, format_func=ROLE_LABELS.get, key="grant_role")
     scope_kind = st.selectbox("Scope (editors)", ["", *SCOPE_KINDS],
-                              format_func=lambda k: k.replace("_", " ") or "none", key="grant_scope_kind")
+                              format_func=lambda k: SCOPE_KIND_LABELS.get(k, k) or "No scope",
+                              key="grant_scope_kind")
     options = (sorted(indicators["theme_board"].unique()) if scope_kind == "theme_board"
                else lead_partner_options(indicators))
     scope_value = st.selectbox("Theme board or lead partner", ["", *options], key="grant_scope_value")
@@ -96,21 +105,22 @@ year = st.selectbox("Year", years, key="target_year")
 versions = target_history(ctx.register, ctx.framework, target_part["code"], part=target_part["part"],
                           year=year)
 show_table(versions, key="target_versions",
-           title=f"{target_label} {year} targets")
+           title=f"{target_label} {year} targets", blanks=TARGET_BLANKS)
 TARGET_INPUTS = ("target_version", "target_value", "target_text", "target_effective",
                  "target_decided_by", "target_source", "target_reason")
 with st.form("add_target"):
     left, right = st.columns(2)
     version = left.text_input("Name of the new version", placeholder="e.g. revised 2010",
                               key="target_version")
-    status = right.selectbox("Status", TARGET_STATUSES, format_func=lambda s: s.replace("_", " "),
+    status = right.selectbox("Status", TARGET_STATUSES, format_func=TARGET_STATUS_LABELS.get,
                              key="target_status")
-    value = left.number_input(f"Target ({target_part['unit'].replace('_', ' ')}; empty unless set)",
+    unit_words = UNIT_LABELS.get(target_part["unit"], target_part["unit"]).lower()
+    value = left.number_input(f"Target ({unit_words}; empty unless set)",
                               value=None, step=0.1, key="target_value")
     text = right.text_input("The target as written (optional)", key="target_text")
     measure = left.selectbox("Measure", ["", *MEASURES], key="target_measure",
-                             format_func=lambda m: m.replace("_", " ") or
-                             f"the indicator's own ({target_part['measure'].replace('_', ' ')})")
+                             format_func=lambda m: MEASURE_LABELS.get(m, m) or
+                             f"The indicator's own ({MEASURE_LABELS[target_part['measure']].lower()})")
     effective = right.date_input("Takes effect from", value=None, min_value=dt.date(2000, 1, 1),
                                  max_value=dt.date.today(),
                                  format="DD/MM/YYYY", key="target_effective")

@@ -23,7 +23,12 @@ them on screen (:func:`performance.tables.column_label`: ``theme_board`` -> "The
 Safety: every text cell is written as text, never as a formula: a value starting with ``=``,
 ``+``, ``-``, ``@``, tab, CR or NUL gets the string type and ``quotePrefix`` (a leading ``'`` in
 CSV). Only text is treated so, so negative numbers stay numbers. Control characters that
-openpyxl rejects are stripped.
+openpyxl rejects are stripped, and so are bidirectional override and isolate controls
+(U+202A-U+202E, U+2066-U+2069), which would make a cell read otherwise than it is.
+
+Words: every code is written as the screen shows it (:func:`performance.tables.cell_words`:
+"Higher is better", "Biennial survey", "Rate per 1,000"), and the About sheet says what each
+blank column means (:func:`performance.tables.blank_note`).
 
 Speed: workbooks are written in openpyxl's write-only mode; every look is a ``NamedStyle``
 registered once per workbook and each cell takes a copy of its style array, so 10,000 formatted
@@ -50,7 +55,14 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from performance import overview
 from performance.periods import parse_period
 from performance.register import Register
-from performance.tables import DIRECTION_COLUMNS, STATUS_COLUMNS, column_label, direction_badge
+from performance.tables import (
+    CODED_COLUMNS,
+    DIRECTION_COLUMNS,
+    STATUS_COLUMNS,
+    blank_note,
+    cell_words,
+    column_label,
+)
 from performance.vocabulary import (
     DEFAULT_SETTINGS,
     STATUS_COLOURS,
@@ -119,6 +131,10 @@ CHANGE_FORMAT = "+0;-0;0"
 DATE_FORMAT = "d mmm yyyy"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
+# Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): in a
+# cell they reorder what a reader sees ("Trojan Source"), so a comment could show one figure and
+# hold another. Invisible and never needed in the client's English text: removed.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _PROGRESS_EVERY = 250
@@ -146,9 +162,10 @@ def _missing(value) -> bool:
 def _clean_text(text: str) -> str:
     """Text without the control characters a workbook cannot hold, within Excel's cell limit.
 
-    Line breaks become ``\n``: XML turns a carriage return into one anyway.
+    Line breaks become ``\n``: XML turns a carriage return into one anyway. Bidirectional
+    override and isolate controls are removed (they could make a cell read otherwise than it is).
     """
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    text = _BIDI_CONTROLS.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text[:_MAX_CELL_TEXT]
@@ -156,15 +173,6 @@ def _clean_text(text: str) -> str:
 
 def _is_formula_like(text: str) -> bool:
     return text.startswith(_FORMULA_START)
-
-
-def _direction_text(direction: str) -> str:
-    """A direction code as arrow and word (``"↑ improving"``); other text unchanged."""
-    return direction_badge(direction) or direction
-
-
-def _status_text(status: str) -> str:
-    return status_badge(status) if status in STATUS_LABELS else status
 
 
 def _hex(colour: str) -> str:
@@ -447,6 +455,9 @@ def _write_table(w: _Writer, ws, frame: pd.DataFrame, *, units: pd.Series | None
     lists = [frame.iloc[:, i].tolist() for i in range(len(columns))]
     unit_list = units.tolist() if units is not None else None
     kinds = [_kind(c, units) for c in columns]
+    for i, column in enumerate(columns):  # codes in the client's words, as on screen
+        if kinds[i] != "status" and column in CODED_COLUMNS:
+            lists[i] = _in_words(column, lists[i])
     styles, wrapping = [], []
     for i, (column, header, kind) in enumerate(zip(columns, headers, kinds, strict=True)):
         width, wraps = _width(kind, header, lists[i], column)
@@ -481,9 +492,10 @@ def _write_table(w: _Writer, ws, frame: pd.DataFrame, *, units: pd.Series | None
             if _missing(v) or (isinstance(v, str) and not v):
                 row.append(None)
             elif kind == "status":
-                row.append(cell(ws, _status_text(v), f"x status {v}" if v in STATUS_LABELS else "x text"))
+                style = f"x status {v}" if v in STATUS_LABELS else "x text"
+                row.append(cell(ws, cell_words("status", v), style))
             elif kind == "direction":
-                row.append(cell(ws, _direction_text(v), "x text"))
+                row.append(cell(ws, cell_words(columns[i], v), "x text"))
             elif kind == "demo":
                 row.append(cell(ws, v, "x text"))
             elif isinstance(v, str):
@@ -501,7 +513,7 @@ def _write_table(w: _Writer, ws, frame: pd.DataFrame, *, units: pd.Series | None
 
 
 def _about_rows(title: str, about: Mapping[str, str], rows: int, demo: int | None,
-                now: str) -> list[tuple[str, str]]:
+                now: str, blanks: str = "") -> list[tuple[str, str]]:
     if demo is None:
         illustrative = "not recorded in this table"
     elif demo:
@@ -514,11 +526,12 @@ def _about_rows(title: str, about: Mapping[str, str], rows: int, demo: int | Non
     exported = next((v for k, v in given if k.casefold() == "exported"), now)  # the caller's time wins
     given = [(k, v) for k, v in given if k.casefold() != "exported"]
     return [("Title", title), ("Exported", exported), *given,
-            ("Rows", f"{rows:,}"), ("Illustrative values", illustrative)]
+            ("Rows", f"{rows:,}"), ("Illustrative values", illustrative),
+            *((("Blank cells", blanks.removeprefix("Blank cells: ")),) if blanks else ())]
 
 
 def _write_about(w: _Writer, title: str, about: Mapping[str, str], rows: int, demo: int | None,
-                 settings: Mapping[str, str] | None, now: str) -> None:
+                 settings: Mapping[str, str] | None, now: str, blanks: str = "") -> None:
     ws = w.sheet("About")
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = _ABOUT_WIDTH
@@ -526,7 +539,7 @@ def _write_about(w: _Writer, title: str, about: Mapping[str, str], rows: int, de
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     lines = [("About this export", "", "x title", ""), ("", "", "", "")]
-    for key, value in _about_rows(title, about, rows, demo, now):
+    for key, value in _about_rows(title, about, rows, demo, now, blanks):
         style = "x warning" if key == "Illustrative values" and demo else "x long text"
         lines.append((key, value, "x key", style))
     lines += [("", "", "", ""), ("RAG rules in force", "", "x headline", "")]
@@ -541,7 +554,8 @@ def _write_about(w: _Writer, title: str, about: Mapping[str, str], rows: int, de
 
 
 def table_workbook(frame: pd.DataFrame, *, title: str, about: Mapping[str, str],
-                   progress: Progress | None = None, settings: Mapping[str, str] | None = None) -> bytes:
+                   progress: Progress | None = None, settings: Mapping[str, str] | None = None,
+                   blanks: Mapping[str, str] | None = None) -> bytes:
     """A table exactly as shown (rows, columns, order) as a finished .xlsx; returns its bytes.
 
     The first sheet holds the table: styled header row frozen, autofilter on, fitted column
@@ -550,7 +564,9 @@ def table_workbook(frame: pd.DataFrame, *, title: str, about: Mapping[str, str],
     sheet gives ``title``, the export time, every ``about`` entry in order (say the filters, the
     period and the data it came from), the row count, whether illustrative demo values are
     included, and the RAG rules in force (``settings``: the register's, default tolerance 5%).
-    ``progress(done, total)`` is called every few hundred rows and once at the end.
+    ``progress(done, total)`` is called every few hundred rows and once at the end. The About
+    sheet also says what blank cells mean (``blanks`` overrides the usual meaning of a column:
+    :func:`performance.tables.blank_note`).
     """
     w = _Writer()
     ws = w.sheet(title if sheet_name(title) != "About" else "Table")
@@ -559,23 +575,29 @@ def table_workbook(frame: pd.DataFrame, *, title: str, about: Mapping[str, str],
     now = _timestamp()
     _write_table(w, ws, _demo_as_text(frame), units=units,
                  progress=tick, print_title=f"{title} (exported {now})")
-    _write_about(w, title, about, len(frame), _demo_rows(frame), settings, now)
+    _write_about(w, title, about, len(frame), _demo_rows(frame), settings, now, blank_note(frame, blanks))
     data = w.save()
     tick.finish()
     return data
 
 
-def _csv_value(v, kind: str):
+def _in_words(column: str, values: list) -> list:
+    """The cells of a coded column with each code as its label (each distinct value once)."""
+    words = {v: cell_words(column, v) for v in set(values) if isinstance(v, str)}
+    return [words.get(v, v) if isinstance(v, str) else v for v in values]
+
+
+def _csv_value(v, kind: str, column: str = ""):
     if _missing(v):
         return ""
     if kind == "status" and isinstance(v, str):
-        v = _status_text(v)
-    elif kind == "direction" and isinstance(v, str):
-        v = _direction_text(v)
+        v = cell_words("status", v)
+    elif isinstance(v, str) and column:
+        v = cell_words(column, v)
     if isinstance(v, bool | np.bool_):
         return "yes" if v else "no"
     if isinstance(v, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", v)
+        text = _BIDI_CONTROLS.sub("", ILLEGAL_CHARACTERS_RE.sub("", v))
         return "'" + text if _is_formula_like(text) else text
     return v
 
@@ -596,7 +618,7 @@ def table_csv(frame: pd.DataFrame) -> bytes:
             data[i] = series.to_numpy()
         else:
             kind = _kind(str(column), units)
-            data[i] = [_csv_value(v, kind) for v in series.tolist()]
+            data[i] = [_csv_value(v, kind, str(column)) for v in series.tolist()]
     table = pd.DataFrame(data, index=range(len(frame)), columns=range(len(frame.columns)))
     headers = [column_label(ILLUSTRATIVE_COLUMN) if c == DEMO_COLUMN
                else _csv_value(column_label(str(c)), "plain") for c in frame.columns]
@@ -736,7 +758,7 @@ def report_pack(register: Register, rated: pd.DataFrame, period: str, *, framewo
 
     about_rows = {"Framework": framework_title, "Period": period, "Compared with": previous, **about}
     _write_about(w, f"Quarterly report pack, {period}", about_rows, len(rows), demo,
-                 register.settings, now)
+                 register.settings, now, blank_note(rows[list(REPORT_PACK_COLUMNS)]))
     data = w.save()
     tick.finish()
     return data

@@ -55,8 +55,12 @@ class Filters:
         return out
 
     def describe(self) -> str:
-        """The filters in words, for captions and the About sheet of exports."""
-        parts = [f"{f.name.replace('_', ' ')}: {', '.join(v) if isinstance(v, list) else v}"
+        """The filters in words, for captions and the About sheet of exports (codes as their
+        labels: "status: ■ Red, ▲ Amber; kind: Designated")."""
+        from performance.tables import cell_words
+
+        parts = [f"{f.name.replace('_', ' ')}: "
+                 f"{', '.join(str(cell_words(f.name, x)) for x in v) if isinstance(v, list) else v}"
                  for f in fields(self) if (v := getattr(self, f.name))]
         return "; ".join(parts) or "none"
 

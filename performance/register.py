@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from performance.vocabulary import DEFAULT_SETTINGS, ORIGINAL_VERSION
+from performance.vocabulary import (
+    DEFAULT_SETTINGS,
+    INDICATOR_STATUS_LABELS,
+    KIND_LABELS,
+    ORIGINAL_VERSION,
+    code_label,
+)
 
 
 @dataclass
@@ -240,7 +246,9 @@ def board_details(register: Register, framework: str, board: str) -> dict:
 def indicator_summary(part: Mapping) -> str:
     """One line about an indicator, in Markdown: board, kind, lead partner, reward, status,
     then its partners."""
-    return (f"**Theme board:** {part['theme_board']} · **Kind:** {part['kind']} · "
+    return (f"**Theme board:** {part['theme_board']} · "
+            f"**Kind:** {code_label(part['kind'], KIND_LABELS)} · "
             f"**Lead partner:** {part['lead_partner'] or 'not named'} · "
             f"**Reward eligible:** {'yes' if part['reward_eligible'] else 'no'} · "
-            f"**Status:** {part['status']}\n\n**Partners:** {part['partners'] or '—'}")
+            f"**Status:** {code_label(part['status'], INDICATOR_STATUS_LABELS)}\n\n"
+            f"**Partners:** {part['partners'] or 'none named'}")

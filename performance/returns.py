@@ -79,7 +79,10 @@ def template_rows(register: Register, framework: str, period: Period,
 
 def guidance(register: Register, framework: str, period: Period,
              parts: pd.DataFrame) -> pd.DataFrame:
-    """What "good" means for each part in the template: unit, polarity, target and baseline."""
+    """What "good" means for each part in the template: unit, polarity, target and baseline,
+    in the client's words ("Higher is better", "Rate per 1,000"): the sheet is read by people."""
+    from performance.tables import cell_words
+
     targets = current_targets(register.targets)
     targets = targets[(targets["framework"] == framework) & (targets["year"] == period.year_label)]
     ind = register.indicators
@@ -88,9 +91,11 @@ def guidance(register: Register, framework: str, period: Period,
         columns={"text": "target_as_written", "value": "target"}), on=["code", "part"], how="left")
     # the plausible range, where the register gives one: a value outside it is queried
     plausible = [c for c in ("plausible_min", "plausible_max") if c in out and out[c].notna().any()]
-    return out[["code", "part", "title", "unit", "polarity", "measure", "baseline",
-                "baseline_text", "target", "target_as_written", *plausible, "comparator",
-                "lead_partner", "theme_board"]]
+    out = out[["code", "part", "title", "unit", "polarity", "measure", "baseline",
+               "baseline_text", "target", "target_as_written", *plausible, "comparator",
+               "lead_partner", "theme_board"]]
+    return out.assign(**{c: out[c].map(lambda v, c=c: cell_words(c, v))
+                         for c in ("unit", "polarity", "measure")})
 
 
 def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date | None = None,

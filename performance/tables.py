@@ -1,17 +1,66 @@
-"""Tables as people read them: statuses as symbol and word, directions as arrow and word.
+"""Tables as people read them: the client's words for every code, blanks for what is missing.
 
-The frames the pages and exports share hold raw codes (``green``, ``improving``); this turns
-a copy into the on-screen form, so colour is never the only cue and the codes stay exportable.
+The frames the pages and exports share hold raw codes (``green``, ``improving``,
+``higher_is_better``); this turns a copy into the on-screen form (statuses as symbol and word,
+directions as arrow and word, every other code as its label from :mod:`performance.vocabulary`),
+so colour is never the only cue and the codes stay exportable. The workbook and CSV exports
+write each cell with :func:`cell_words`, so a download reads as the screen does.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 import pandas as pd
 
-from performance.vocabulary import DIRECTION_SYMBOLS, STATUS_LABELS, status_badge
+from performance.access import ROLE_LABELS
+from performance.vocabulary import (
+    COLUMN_VOCABULARIES,
+    DIRECTION_SYMBOLS,
+    STATUS_LABELS,
+    STATUSES,
+    code_label,
+    status_badge,
+)
 
 STATUS_COLUMNS = ("status", "forecast_status")
 DIRECTION_COLUMNS = ("direction", "direction_year")
+# The columns holding codes, with their labels (roles are named in performance.access).
+CODED_COLUMNS = {**COLUMN_VOCABULARIES, "role": ROLE_LABELS}
+
+# What a blank cell means, by column; said under a table (and in a workbook's About sheet)
+# whenever the column has one, so a reader never wonders whether something was lost.
+BLANK_MEANINGS = {
+    "value": "no value recorded",
+    "target": "no usable target (the reason says why)",
+    "original_target": "no original target",
+    "year_target": "no target for the year",
+    "forecast_year_end": "no year-end forecast given",
+    "forecast_basis": "no forecast",
+    "forecast_status": "no forecast to rate",
+    "comparator_value": "not measured against another area",
+    "comparator": "not measured against another area",
+    "baseline": "no baseline stated",
+    "baseline_period": "not stated in the source",
+    "baseline_text": "no baseline stated",
+    "direction": "no earlier value to compare with",
+    "direction_year": "no value a year earlier to compare with",
+    "measure": "the indicator's own measure",
+    "text": "no target written",
+    "effective_from": "in force from the start of the agreement",
+    "reason": "none given",
+    "commentary": "none given",
+    "action": "none given",
+}
+# The targets table (performance.register.target_history) holds a target's number as "value".
+TARGET_BLANKS = {
+    "value": "no number: the target is in words, or there is none (see the target status)",
+    "reason": "none needed (a version from the register workbook)",
+}
+# A blank forecast explains the blank basis and status of that forecast: said once.
+_SAID_WITH = {"forecast_basis": "forecast_year_end", "forecast_status": "forecast_year_end"}
+_YEAR_COLUMN = re.compile(r"^\d{4}/\d{2}$")  # the register's target of each year: "2009/10"
 
 
 def direction_badge(direction: object) -> str:
@@ -27,16 +76,75 @@ def column_label(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def cell_words(column: str, value: object) -> object:
+    """One cell of ``column`` as people read it: a RAG status as ``"▲ Amber"``, a direction as
+    ``"↑ improving"``, any other code as its label (``"Biennial survey"``); free text, numbers
+    and missing values unchanged."""
+    if column in STATUS_COLUMNS and value in STATUS_LABELS:
+        return status_badge(value)
+    if column in DIRECTION_COLUMNS:
+        return direction_badge(value) or value
+    labels = CODED_COLUMNS.get(column)
+    return code_label(value, labels) if labels else value
+
+
+def display_codes() -> frozenset[str]:
+    """Every code that a screen or download must show as a word, never as itself."""
+    codes = {*STATUSES, *DIRECTION_SYMBOLS}
+    for labels in CODED_COLUMNS.values():
+        codes |= {code for code, label in labels.items() if code != label}
+    return frozenset(codes)
+
+
+def blank_note(frame: pd.DataFrame, meanings: Mapping[str, str] | None = None) -> str:
+    """What the blank cells of ``frame`` mean, e.g. "Blank cells: Target, no usable target
+    (the reason says why); Forecast year end, no year-end forecast given."; "" when none is
+    blank. ``frame`` has the raw column names; ``meanings`` overrides :data:`BLANK_MEANINGS`
+    for this table (a column that means something else here)."""
+    meanings = {**BLANK_MEANINGS, **(meanings or {})}
+    said = []
+    for column in frame.columns:
+        col = frame[column]
+        if not (col.isna() | (col.astype(object) == "")).any():
+            continue
+        name = str(column)
+        if _SAID_WITH.get(name) in frame.columns and frame[_SAID_WITH[name]].isna().any():
+            continue
+        if name in meanings:
+            meaning = meanings[name]
+        elif _YEAR_COLUMN.match(name):
+            meaning = "no target for that year"
+        else:
+            continue  # an empty part, note or source needs no explaining
+        said.append(f"{column_label(name)}, {meaning}")
+    return f"Blank cells: {'; '.join(said)}." if said else ""
+
+
+def _words(series: pd.Series, column: str) -> pd.Series:
+    """``series`` with each distinct value put into words once (fast on long columns)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    mapping = {v: cell_words(column, v) for v in series.dropna().unique()}
+    if all(k == v for k, v in mapping.items()):
+        return series
+    return series.astype(object).map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
+
+
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with statuses, directions and the demo flag written for people,
-    and headings in words."""
+    """A copy of ``frame`` for the screen: statuses, directions and every other code in words,
+    missing text blank, the demo flag as "demo", and headings in words. Missing numbers stay
+    missing (the table draws them blank: ``ui.tables`` passes an empty placeholder)."""
     out = frame.copy()
-    for column in STATUS_COLUMNS:
-        if column in out:
-            out[column] = out[column].map(lambda s: status_badge(s) if s in STATUS_LABELS else "")
-    for column in DIRECTION_COLUMNS:
-        if column in out:
+    for column in out.columns:
+        name = str(column)
+        if name in STATUS_COLUMNS:
+            out[column] = out[column].map(
+                lambda s: status_badge(s) if s in STATUS_LABELS else code_label(s, CODED_COLUMNS["status"])
+                if isinstance(s, str) else "")
+        elif name in DIRECTION_COLUMNS:
             out[column] = out[column].map(direction_badge)
+        elif name in CODED_COLUMNS and _is_text(out[column]):
+            out[column] = _words(out[column], name)
     for column in out.columns:  # a missing text reads as blank, not "None"
         col = out[column]
         if _is_text(col) and col.isna().any():
@@ -51,3 +159,4 @@ def _is_text(col: pd.Series) -> bool:
     """Whether a column holds text (plain, arrow or categorical)."""
     dtype = col.cat.categories.dtype if isinstance(col.dtype, pd.CategoricalDtype) else col.dtype
     return pd.api.types.is_string_dtype(dtype)
+

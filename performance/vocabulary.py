@@ -63,6 +63,77 @@ TARGET_VERSION_MAX_LENGTH: Final = 20  # the width of targets.version
 RAG_SCHEMES: Final = ("baseline_and_target", "target_with_tolerance")
 YES_NO: Final = ("yes", "no")
 
+# --- the client's words for the codes ----------------------------------------------------
+# Tables, charts, captions and human-facing downloads show these labels; filters, URLs, the
+# database and the machine-readable `rag` CSV keep the codes. Every allowed value has one.
+
+KIND_LABELS: Final = {
+    "designated": "Designated", "local": "Local", "statutory": "Statutory", "national": "National",
+}
+POLARITY_LABELS: Final = {
+    "higher_is_better": "Higher is better", "lower_is_better": "Lower is better",
+    "not_applicable": "Not applicable",
+}
+MEASURE_LABELS: Final = {
+    "snapshot": "Snapshot", "cumulative_in_year": "Cumulative in year",
+    "cumulative_agreement": "Cumulative over the agreement", "level": "Level",
+    "gap_to_comparator": "Gap to comparator",
+}
+FREQUENCY_LABELS: Final = {
+    "quarterly": "Quarterly", "annual": "Annual", "biennial_survey": "Biennial survey",
+}
+UNIT_LABELS: Final = {
+    "percent": "Percent", "percentage_points": "Percentage points", "count": "Count",
+    "rate_per_1000": "Rate per 1,000", "rate_per_10000": "Rate per 10,000",
+    "rate_per_100000": "Rate per 100,000", "days": "Days", "tonnes_per_capita": "Tonnes per head",
+    "level": "Level", "score": "Score", "ratio": "Ratio",
+}
+INDICATOR_STATUS_LABELS: Final = {"active": "Active", "removed": "Removed"}
+TARGET_STATUS_LABELS: Final = {
+    "set": "Set", "no_survey": "No survey", "to_be_confirmed": "To be confirmed",
+    "not_applicable": "Not applicable",
+}
+RAG_SCHEME_LABELS: Final = {
+    "baseline_and_target": "Baseline and target", "target_with_tolerance": "Target with tolerance",
+}
+FORECAST_BASIS_LABELS: Final = {"officer": "Officer's forecast", "projection": "Projection"}
+RETURN_STATE_LABELS: Final = {"published": "Published", "submitted": "Submitted", "returned": "Returned"}
+SCOPE_KIND_LABELS: Final = {"theme_board": "Theme board", "lead_partner": "Lead partner"}
+AUDIT_ACTION_LABELS: Final = {
+    "return_submitted": "Return submitted", "return_corrected": "Return corrected",
+    "return_approved": "Return approved", "return_sent_back": "Return sent back",
+    "commentary_edited": "Commentary edited", "tolerance_changed": "Tolerance changed",
+    "setting_changed": "Setting changed", "role_granted": "Role granted",
+    "role_removed": "Role removed", "target_version_added": "Target version added",
+    "register_edited": "Register edited",
+}
+
+# Which columns hold which codes. ``status`` holds RAG statuses in rated tables and the
+# indicator's own status (active, removed) in the register: both are labelled.
+COLUMN_VOCABULARIES: Final = {
+    "kind": KIND_LABELS,
+    "polarity": POLARITY_LABELS,
+    "measure": MEASURE_LABELS,
+    "original_measure": MEASURE_LABELS,
+    "target_measure": MEASURE_LABELS,
+    "frequency": FREQUENCY_LABELS,
+    "unit": UNIT_LABELS,
+    "status": INDICATOR_STATUS_LABELS,
+    "target_status": TARGET_STATUS_LABELS,
+    "rag_scheme": RAG_SCHEME_LABELS,
+    "forecast_basis": FORECAST_BASIS_LABELS,
+    "state": RETURN_STATE_LABELS,
+    "scope_kind": SCOPE_KIND_LABELS,
+    "action": AUDIT_ACTION_LABELS,
+}
+
+
+def code_label(code: object, labels: dict[str, str]) -> object:
+    """The label of ``code`` in ``labels`` (``"biennial_survey"`` -> ``"Biennial survey"``);
+    anything that is not one of its codes (free text, a number, a missing value) unchanged."""
+    return labels.get(code, code) if isinstance(code, str) else code
+
+
 # Settings the register may hold, with the value used when it is silent.
 DEFAULT_SETTINGS: Final = {
     "default_tolerance_pct": "5",

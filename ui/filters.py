@@ -6,7 +6,7 @@ import streamlit as st
 
 from performance.overview import Filters
 from performance.register import split_partners
-from performance.vocabulary import KINDS, STATUS_LABELS, STATUSES
+from performance.vocabulary import KIND_LABELS, KINDS, STATUS_LABELS, STATUSES
 
 
 def url_select(label: str, options: list[str], param: str, default: str | None = None,
@@ -32,7 +32,8 @@ def filter_widgets(rated, container=st) -> Filters:
     chosen = Filters(
         theme_board=cols[0].multiselect("Theme board", boards, default=_keep(current.theme_board, boards),
                                         key="f_theme_board"),
-        kind=cols[1].multiselect("Kind", kinds, default=_keep(current.kind, kinds), key="f_kind"),
+        kind=cols[1].multiselect("Kind", kinds, default=_keep(current.kind, kinds),
+                              format_func=lambda k: KIND_LABELS.get(k, k), key="f_kind"),
         lead_partner=cols[2].multiselect("Lead partner", leads, default=_keep(current.lead_partner, leads),
                                          key="f_lead_partner"),
         status=cols[3].multiselect("Status", list(STATUSES), default=_keep(current.status, list(STATUSES)),

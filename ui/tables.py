@@ -10,29 +10,42 @@ import streamlit as st
 
 from data_loaders.database import database_description
 from performance.matrix import MATRIX_PAGE_PARTS, part_numbers, status_grid, status_matrix_html
-from performance.tables import for_display
+from performance.tables import blank_note, for_display
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A missing number or date is drawn blank, not Streamlit's grey "None"; the caption under the
+# table says what a blank means (performance.tables.blank_note).
+MISSING = ""
+
+
+def show_grid(frame: pd.DataFrame, *, blanks: dict[str, str] | None = None, **dataframe_kwargs):
+    """Draw ``frame`` in the client's words (:func:`performance.tables.for_display`), missing
+    values blank, with a caption saying what the blanks mean (``blanks`` overrides the usual
+    meaning of a column in this table); no export buttons."""
+    shown = st.dataframe(for_display(frame), width=dataframe_kwargs.pop("width", "stretch"),
+                         hide_index=True, placeholder=MISSING, **dataframe_kwargs)
+    if note := blank_note(frame, blanks):
+        st.caption(note)
+    return shown
 
 
 def show_table(frame: pd.DataFrame, *, key: str, title: str, about: dict[str, str] | None = None,
-               height: int | str = "auto", export: Callable[[], pd.DataFrame] | None = None,
-               **dataframe_kwargs):
+               height: int | str = "auto", blanks: dict[str, str] | None = None,
+               export: Callable[[], pd.DataFrame] | None = None, **dataframe_kwargs):
     """Draw ``frame`` (statuses as symbol and word) with buttons that export the same rows.
 
     The workbook is built only when a button is clicked (deferred download), so drawing the
     page stays quick however large the table. When ``frame`` is one page of a longer list,
     ``export`` gives every row of it, and the buttons export those.
     """
-    shown = st.dataframe(for_display(frame), width="stretch", hide_index=True, height=height,
-                         key=key, **dataframe_kwargs)
+    shown = show_grid(frame, height=height, key=key, blanks=blanks, **dataframe_kwargs)
     info = {"Exported": dt.datetime.now().strftime("%d %B %Y %H:%M"),
             "Data": database_description(), **(about or {})}
     stem = title.lower().replace(" ", "-").replace("/", "-")
 
     def workbook() -> bytes:
         from performance.exports import table_workbook
-        return table_workbook(export() if export else frame, title=title, about=info)
+        return table_workbook(export() if export else frame, title=title, about=info, blanks=blanks)
 
     def csv() -> bytes:
         from performance.exports import table_csv

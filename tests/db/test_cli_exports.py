@@ -14,7 +14,8 @@ import openpyxl
 import pytest
 
 from performance.exports import OVERVIEW_COLUMNS, REPORT_PACK_COLUMNS
-from performance.tables import column_label
+from performance.tables import column_label, display_codes
+from performance.vocabulary import UNIT_LABELS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PERIOD = "2009/10 Q3"
@@ -82,7 +83,7 @@ def test_export_respects_the_theme_board_filter(cli, tmp_path):
     rows = table(out)
     assert rows and {r[column_label("theme_board")] for r in rows} == {HWB}
     assert {r[column_label("status")] for r in rows} <= {"■ Red", "● Green"}
-    assert about(out)["Filters"] == f"theme board: {HWB}; status: red, green"
+    assert about(out)["Filters"] == f"theme board: {HWB}; status: ■ Red, ● Green"  # in words
 
 
 def test_export_to_csv_writes_csv(cli, tmp_path):
@@ -95,6 +96,9 @@ def test_export_to_csv_writes_csv(cli, tmp_path):
     assert result.stdout.strip() == f"wrote {out} ({len(rows)} rows)"
     assert rows and {r["Theme board"] for r in rows} == {CYP}
     assert list(rows[0]) == [column_label(c) for c in OVERVIEW_COLUMNS if c != "is_demo"] + ["Illustrative"]
+    # for people, in words (the rag command's CSV keeps the codes for scripts)
+    assert {r["Unit"] for r in rows} <= set(UNIT_LABELS.values()) and "Percent" in {r["Unit"] for r in rows}
+    assert not {v for r in rows for v in r.values()} & display_codes()
 
 
 def test_report_pack_writes_summary_boards_and_exceptions(cli, tmp_path):

@@ -136,6 +136,49 @@ def test_libreoffice_opens_every_sheet_of_the_report_pack(soffice, tmp_path, lut
     assert listed[code]["Status"] == "■ Red"
     board = records(sheets[exports.sheet_name(boards[0])], column_label("code"))
     assert board and list(board[0])[:3] == ["Code", "Part", "Title"]
+    assert not codes_or_none(sheets)
+
+
+MISSING_WORDS = {"None", "nan", "NaN", "NaT", "<NA>", "none"}
+
+
+def codes_or_none(sheets: dict[str, list[list[str]]]) -> list[tuple[str, str]]:
+    """Cells LibreOffice read that a reader should not see: a vocabulary code, "None", "nan"."""
+    from performance.tables import display_codes
+    codes = display_codes()
+    return [(name, cell) for name, rows in sheets.items() for row in rows for cell in row
+            if cell in codes or cell.strip() in MISSING_WORDS]
+
+
+def test_libreoffice_reads_the_register_and_targets_in_words_without_none(soffice, tmp_path, luton):
+    """Every indicator part's definition and NI 001's targets (empty values, "No survey"), as
+    exported from the register and indicator pages, in the client's words and blank where empty."""
+    from performance.register import target_history
+    from performance.tables import TARGET_BLANKS
+    register, _, framework, _ = luton
+    parts = register.indicators[register.indicators["framework"] == framework]
+    definitions = parts[["code", "part", "kind", "unit", "polarity", "measure", "frequency", "baseline",
+                         "baseline_period", "comparator", "status", "notes"]].assign(
+        notes=lambda f: f["notes"].where(f["code"] != "NI 001", "Survey due\u202e 2010/11\u2069"))
+    targets = target_history(register, framework, "NI 001")
+    found = {}
+    for name, frame, blanks in (("definitions", definitions, None), ("targets", targets, TARGET_BLANKS)):
+        source = tmp_path / f"{name}.xlsx"
+        source.write_bytes(exports.table_workbook(frame, title=name, about=ABOUT, blanks=blanks))
+        found[name] = sheets_as_csv(soffice, source, tmp_path / f"out-{name}")
+        assert not codes_or_none(found[name]), codes_or_none(found[name])
+    shown = records(first_sheet(found["definitions"], "definitions"), "Code")
+    assert {r["Polarity"] for r in shown} == {"Higher is better", "Lower is better"}
+    assert {"Biennial survey", "Quarterly", "Annual"} <= {r["Frequency"] for r in shown}
+    assert {"Rate per 1,000", "Percent"} <= {r["Unit"] for r in shown}
+    assert {r["Status"] for r in shown} == {"Active", "Removed"}
+    assert next(r for r in shown if r["Code"] == "NI 001")["Notes"] == "Survey due 2010/11"  # no bidi
+    years = records(first_sheet(found["targets"], "targets"), "Part")
+    assert [r["Target status"] for r in years] == ["Not applicable", "No survey", "Set"]
+    assert [r["Value"] for r in years] == ["", "", "76.5"]
+    if "About" in found["targets"]:
+        about = {r[0]: r[1] for r in found["targets"]["About"] if len(r) > 1 and r[0]}
+        assert "Value, no number: the target is in words" in about["Blank cells"]
 
 
 def test_libreoffice_prints_the_report_pack_and_page_one_renders(soffice, tmp_path, luton):

@@ -131,8 +131,8 @@ def test_returns_page_previews_status_then_saves(app):
     at.run()
     assert not at.exception, at.exception
     shown = at.dataframe[0].value
-    row = shown[shown["code"] == "NI 117"].iloc[0]
-    assert row["status"] == "▲ Amber" and "7.0%" in row["reason"]
+    row = shown[shown["Code"] == "NI 117"].iloc[0]  # headings in words, as on every table
+    assert row["Status"] == "▲ Amber" and "7.0%" in row["Reason"]
     assert any("an action is expected" in str(w.value) for w in at.warning) or len(at.dataframe) > 1
     at.button[-1].click().run()
     assert any("Saved:" in s.value for s in at.success), [e.value for e in at.error]
@@ -147,8 +147,8 @@ def test_returns_page_refuses_a_bad_file_and_says_where(app):
     at.run()
     assert any("nothing was saved" in e.value for e in at.error)
     problems = at.dataframe[0].value
-    assert problems.iloc[0][["sheet", "column"]].tolist() == ["Returns", "value"]
-    assert "not a percentage" in problems.iloc[0]["problem"]
+    assert problems.iloc[0][["Sheet", "Column"]].tolist() == ["Returns", "value"]
+    assert "not a percentage" in problems.iloc[0]["Problem"]
 
 
 def test_returns_page_preview_says_what_was_read_differently_from_what_excel_shows(app):

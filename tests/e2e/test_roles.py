@@ -153,7 +153,7 @@ def test_sign_off_flow_submit_approve_and_audit(signed_in, database):
             ("test set-up", "role_granted")} <= actions
     page = signed_in("performance_officer", "pages/6_Audit.py")
     shown = next(d for d in page.dataframe if "Action" in d.value.columns).value
-    assert "return_approved" in set(shown["Action"])
+    assert "Return approved" in set(shown["Action"])  # the action in words, not its code
     assert not any(b.label in ("Delete", "Edit") for b in page.button)  # the trail cannot be changed
 
 
@@ -184,7 +184,7 @@ def test_officer_edits_commentary_as_a_new_version_viewer_sees_published_only(si
     assert "commentary_edited" in set(audit.read(engine)["action"])
     viewer = signed_in("viewer", "pages/4_Indicator.py", {"code": "NI 124"})
     shown = next(d for d in viewer.dataframe if "State" in d.value.columns).value
-    assert set(shown["State"]) == {"published"} and "2009/10 Q3" not in set(
+    assert set(shown["State"]) == {"Published"} and "2009/10 Q3" not in set(
         shown[shown["Illustrative"] == ""]["Period"])
 
 

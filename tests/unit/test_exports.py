@@ -147,8 +147,8 @@ def test_table_workbook_writes_exactly_the_rows_and_columns_in_order():
                   unit=["rate_per_100000", "percent", "count"])
     ws = workbook(frame[["value", "code", "unit"]]).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows == [("Value", "Code", "Unit"), (1600, "NI 039", "rate_per_100000"),
-                    (6.5, "NI 117", "percent"), (480, "NI 123", "count")]
+    assert rows == [("Value", "Code", "Unit"), (1600, "NI 039", "Rate per 100,000"),
+                    (6.5, "NI 117", "Percent"), (480, "NI 123", "Count")]
 
 
 @pytest.mark.parametrize("number", [-3.5, 0.0, 12.25, -1_250_000.0, 7])
@@ -486,3 +486,102 @@ def test_report_pack_for_luton_counts_and_sheets_match_the_overview(luton):
     assert board_rows == int((rated["period"] == PERIOD).sum())
     assert len(table_rows(wb["Exceptions"])) == len(overview.exceptions(rated, PERIOD))
     assert all(len(name) <= 31 for name in wb.sheetnames)
+
+
+# --- the client's words, blanks and bidirectional controls (issue 17 items 1-2, issue 18 item 9) ---
+
+
+CODES_AND_WORDS = [
+    ("polarity", "higher_is_better", "Higher is better"),
+    ("polarity", "lower_is_better", "Lower is better"),
+    ("measure", "cumulative_in_year", "Cumulative in year"),
+    ("frequency", "biennial_survey", "Biennial survey"),
+    ("target_status", "no_survey", "No survey"),
+    ("target_status", "not_applicable", "Not applicable"),
+    ("unit", "rate_per_1000", "Rate per 1,000"),
+    ("kind", "statutory", "Statutory"),
+    ("status", "removed", "Removed"),
+]
+
+
+@pytest.mark.parametrize(("column", "code", "words"), CODES_AND_WORDS)
+def test_table_workbook_writes_codes_in_the_clients_words(column, code, words):
+    cell = column_cells(workbook(table(**{column: [code]})).worksheets[0], column)[0]
+    assert cell.value == words and cell.data_type == "s"
+
+
+@pytest.mark.parametrize(("column", "code", "words"), CODES_AND_WORDS)
+def test_table_csv_writes_codes_in_the_clients_words(column, code, words):
+    assert read_csv(exports.table_csv(table(**{column: [code]})))[column_label(column)][0] == words
+
+
+def test_table_workbook_unit_in_words_keeps_the_units_number_format():
+    ws = workbook(table(unit=["rate_per_1000"], value=[18.4])).worksheets[0]
+    assert column_cells(ws, "unit")[0].value == "Rate per 1,000"
+    assert column_cells(ws, "value")[0].number_format == exports.UNIT_FORMATS["rate_per_1000"]
+
+
+def test_table_workbook_about_says_what_blank_cells_mean():
+    about = about_values(workbook(table(target=[math.nan], forecast_year_end=[math.nan])))
+    assert about["Blank cells"] == ("Target, no usable target (the reason says why); Forecast year end, "
+                                    "no year-end forecast given.")
+    assert "Blank cells" not in about_values(workbook(table()))
+
+
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_table_workbook_removes_bidirectional_controls(control):
+    text = f"Target met{control} (see 2009/10){control}"
+    ws = workbook(table(commentary=[text], code=[f"NI{control} 117"])).worksheets[0]
+    assert column_cells(ws, "commentary")[0].value == "Target met (see 2009/10)"
+    assert column_cells(ws, "code")[0].value == "NI 117"
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_table_csv_removes_bidirectional_controls(control):
+    back = read_csv(exports.table_csv(table(commentary=[f"{control}1 red{control}"])))
+    assert back["Commentary"][0] == "1 red"
+
+
+def test_bidirectional_control_before_a_formula_does_not_hide_it():
+    """"\u202e=1+1" would start with "=" once the control is gone: still text, not a formula."""
+    cell = column_cells(workbook(table(commentary=["\u202e=1+1"])).worksheets[0], "commentary")[0]
+    assert cell.value == "=1+1" and cell.data_type == "s" and cell.quotePrefix
+    assert read_csv(exports.table_csv(table(commentary=["\u2066=1+1"])))["Commentary"][0] == "'=1+1"
+
+
+def test_bidirectional_controls_leave_headings_sheet_names_and_about():
+    wb = workbook(table(**{"note\u202e": ["x"]}), settings=None)
+    assert column_label("note") in [c.value for c in wb.worksheets[0][1]]
+    wb = reopen(exports.table_workbook(table(), title="Overview\u202e 2009/10",
+                                       about={"Filters": "a\u2067b"}))
+    assert wb.sheetnames[0] == "Overview 2009-10"
+    assert about_values(wb)["Filters"] == "ab"
+
+
+def _texts(wb) -> list[str]:
+    return [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+            if v is not None]
+
+
+def test_report_pack_for_luton_has_no_code_and_no_none(luton):
+    from performance.tables import display_codes
+    register, rated, framework = luton
+    wb = reopen(exports.report_pack(register, rated, PERIOD, framework=framework, about=ABOUT))
+    texts = _texts(wb)
+    assert not {t for t in texts if t in display_codes()}
+    assert not {t for t in texts if t.strip() in ("None", "nan", "NaN", "NaT", "<NA>")}
+
+
+def test_overview_table_of_luton_exports_without_codes_or_none(luton):
+    from performance.tables import display_codes
+    register, rated, framework = luton
+    shown = exports.overview_table(rated, PERIOD)
+    texts = _texts(workbook(shown))
+    csv_cells = read_csv(exports.table_csv(shown)).to_numpy().ravel().tolist()
+    for cells in (texts, csv_cells):
+        assert not {t for t in cells if t in display_codes()}
+        assert not {t for t in cells if t.strip() in ("None", "nan", "NaN", "NaT", "<NA>")}
+    assert "Rate per 1,000" in texts and "rate_per_1000" in set(shown["unit"])
