@@ -17,6 +17,11 @@ from data_loaders.database import data_version, database_url, open_database, rea
 from data_loaders.users import load_user
 from performance.access import ROLE_LABELS, ROLES, User, local_admin
 from performance.register import Register, framework_names
+from ui.allocator import tune_allocator
+
+# Once per server process, before its sessions allocate much: fewer malloc arenas and memory
+# freed by closed sessions handed back (ui/allocator.py; README, "Performance").
+tune_allocator()
 
 # Menu entries: (page file, label, icon, role the page asks for). One place, so every page
 # shows the same menu; a page also checks the role itself (a menu entry hidden is no check).
