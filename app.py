@@ -18,7 +18,8 @@ from performance.overview import (
 )
 from performance.vocabulary import METRIC_DELTA_COLOURS, STATUSES, status_badge
 from ui.filters import filter_widgets, url_select
-from ui.page import demo_banner, engine, load_rated, page_setup
+from ui.page import demo_banner, engine, load_rated, page_setup, with_reasons
+from ui.reasons import matrix_rows
 from ui.tables import XLSX, show_status_matrix, show_table
 
 ctx = page_setup("Overview")
@@ -32,6 +33,8 @@ periods = period_options(rated)
 period = url_select("Period", periods, "period", default=latest_period(rated))
 filters = filter_widgets(rated)
 rows = apply_filters(rated, filters)
+# Reasons are built for the rows shown (this period's; the matrix's page), not for every row.
+shown = with_reasons(rows[rows["period"] == period])
 
 counts = rag_counts(rows, period)
 st.subheader(f"{period}: {counts_sentence(counts)}")
@@ -47,7 +50,7 @@ show_table(board_counts_table(counts), key="board_counts", title=f"RAG counts {p
            about={"Period": period, "Filters": filters.describe()})
 
 st.subheader("Exceptions")
-chased = exceptions(rows, period)
+chased = exceptions(shown, period)
 if chased.empty:
     st.success("No reds, no worsening ambers and no forecasts short of target.")
 else:
@@ -58,7 +61,7 @@ else:
                about={"Period": period, "Filters": filters.describe()})
 
 st.subheader("Every indicator part")
-table = overview_table(rows, period)
+table = overview_table(shown, period)
 demo_banner(table)
 show_table(table, key="parts", title=f"Indicators {period}",
            about={"Period": period, "Filters": filters.describe()})
@@ -107,4 +110,4 @@ else:
 st.subheader("Three years at a glance")
 st.caption(f"Every indicator part in every quarter and at each year end; {period} is marked. Hover "
            "over a cell for the reason; grey statuses are never counted as red.")
-show_status_matrix(rows, key="matrix", period=period)
+show_status_matrix(matrix_rows(rows, key="matrix"), key="matrix", period=period)

@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {m.name} ...", flush=True)
             workdir = Path(scratch) / m.name
             workdir.mkdir()
-            results.append(reg.run(m, args.quick, repeats, workdir, log))
+            results.append(reg.run(m, args.quick, repeats, workdir, log,
+                                       repeats_given=args.repeat is not None))
     print()
     print(report.text_table(results))
     for r in results:

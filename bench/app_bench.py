@@ -46,6 +46,28 @@ st.selectbox("Period", {options!r}, key="url_period")
 st.dataframe(table())
 """
 
+#: The floor of a render after a data change: the same page, its table read again from its
+#: file whenever the version file beside it changes (the least work of showing new data).
+BARE_CHANGING_PAGE = """import pathlib
+
+import pandas as pd
+import streamlit as st
+
+st.set_page_config(layout="wide")
+
+
+@st.cache_data(max_entries=1)
+def table(version):
+    return pd.read_pickle({path!r})
+
+
+st.selectbox("Period", {options!r}, key="url_period")
+st.dataframe(table(pathlib.Path({version!r}).read_text()))
+"""
+
+TABS, TABS_QUICK = 20, 2
+SETTLE_S = 10  # seconds after the last tab closes before the server's memory is read again
+
 _BUILT: dict[int, Path] = {}  # databases built in this process, by number of area copies
 
 
@@ -260,6 +282,63 @@ def overview_render_scale_postgresql(ctx: Context):
     return _apptest(ctx, postgres_database(ctx, copies), f"{copies} x the register on PostgreSQL")
 
 
+@measurement(
+    "overview_after_change_scale",
+    "First server render of the overview after a data change at the 150-area scale (quick "
+    "mode: 2 copies): `AppTest.from_file('app.py')` on the scale database (SQLite), run once "
+    "untimed; then each trial changes one indicator part's tolerance with "
+    "`data_loaders.database.set_tolerance` (an audited change: a new data version, as an "
+    "import or a target change makes), untimed, and times the next `at.run()`, which must read "
+    "and rate the changed data. The floor is a bare page (`AppTest.from_string`: a period "
+    "select box and `st.dataframe` of the overview's table) whose cached table is keyed on a "
+    "version file changed in the same trial, so each timed run reads its table again.",
+    Target(seconds=1.5),
+)
+def overview_after_change_scale(ctx: Context):
+    from streamlit.testing.v1 import AppTest
+
+    from data_loaders.database import make_engine, part_ids, set_tolerance
+
+    copies = ctx.size(SCALE_AREAS, SCALE_AREAS_QUICK)
+    url = database(ctx, copies)
+    table, options = overview_rows(url)
+    _set_env(ctx, "DATABASE_URL", url)
+    engine = make_engine(url)
+    ctx.cleanup(engine.dispose)
+    with engine.connect() as conn:
+        key = next(iter(part_ids(conn)))  # the first part of the first framework
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT_MS / 1000)
+    app.run()  # untimed: opens the database and fills the caches of the first data version
+    if app.exception:
+        raise RuntimeError(f"the overview raised: {app.exception}")
+    frame_path = ctx.workdir / "table.pkl"
+    table.to_pickle(frame_path)
+    version = ctx.workdir / "version.txt"
+    version.write_text("0")
+    bare = AppTest.from_string(BARE_CHANGING_PAGE.format(path=str(frame_path), options=options,
+                                                         version=str(version)),
+                               default_timeout=TIMEOUT_MS / 1000)
+    bare.run()
+    ctx.note(f"{copies} x the register: overview table of {len(table):,} parts in {options[-1]}; "
+             f"the change: tolerance of {' '.join(key[1:]).strip()} ({key[0]}) set to 6% or 7%, "
+             "alternately")
+    turn = [0]
+
+    def rerun(at) -> None:
+        at.run()
+        if at.exception:
+            raise RuntimeError(f"the page raised: {at.exception}")
+
+    def trial() -> Sample:
+        turn[0] += 1
+        set_tolerance(engine, *key, 6.0 + turn[0] % 2, actor="bench",
+                      reason="bench: a data change before the timed render")
+        version.write_text(str(turn[0]))
+        return Sample(subject=timed(lambda: rerun(app)), floor=timed(lambda: rerun(bare)))
+
+    return trial
+
+
 # --- Chromium against streamlit run ---------------------------------------------------------
 
 
@@ -313,25 +392,52 @@ def peak_mb(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory now (VmRSS) of process ``pid`` in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def _load(page, url: str, matrix: bool) -> None:
+    from tests.e2e.browser import wait_for_app
+
+    page.goto(url, timeout=TIMEOUT_MS)
+    wait_for_app(page, timeout_ms=TIMEOUT_MS)
+    if matrix:
+        page.wait_for_selector(MATRIX, timeout=TIMEOUT_MS)
+    page.wait_for_function(CANVASES, timeout=TIMEOUT_MS)
+    page.evaluate(NEXT_FRAME)
+
+
 def draw(context, url: str, matrix: bool) -> float:
     """Seconds from ``page.goto(url)`` in a new tab of ``context`` until the page is fully
     drawn: connected, script done, the status matrix's rows there (if ``matrix``), every table
     drawn into its canvas, and the browser's next frame painted after that."""
-    from tests.e2e.browser import wait_for_app
-
     page = context.new_page()
     try:
-        def load() -> None:
-            page.goto(url)
-            wait_for_app(page, timeout_ms=TIMEOUT_MS)
-            if matrix:
-                page.wait_for_selector(MATRIX, timeout=TIMEOUT_MS)
-            page.wait_for_function(CANVASES, timeout=TIMEOUT_MS)
-            page.evaluate(NEXT_FRAME)
-
-        return timed(load)
+        return timed(lambda: _load(page, url, matrix))
     finally:
         page.close()
+
+
+def tabs_round(context, url: str, pid: int, matrix: bool, tabs: int) -> dict:
+    """Open ``tabs`` tabs of ``url`` one after another, each fully drawn and kept open, then
+    close them all and wait :data:`SETTLE_S` seconds: the server's resident memory (MB) before,
+    after each tab, at its highest and after the close."""
+    start, after_each, pages = rss_mb(pid), [], []
+    try:
+        for _ in range(tabs):
+            page = context.new_page()
+            pages.append(page)
+            _load(page, url, matrix)
+            after_each.append(rss_mb(pid))
+    finally:
+        for page in pages:
+            page.close()
+    time.sleep(SETTLE_S)  # the server ends the closed tabs' sessions (a bench, not a test: no assert)
+    return {"start": start, "peak": max(after_each), "after": rss_mb(pid), "each": after_each}
 
 
 def _context(ctx: Context, browser):
@@ -363,7 +469,7 @@ def _served_pair(ctx: Context, url: str):
     "what was laid out has been painted). The floor is the same for a bare page with one "
     "`st.dataframe` of the overview's table, served the same way (its wait ends with the same "
     "two frames). The untimed warm-up also fills the server's caches.",
-    Target(ratio=2.0),
+    Target(ratio=1.4),
     quick_warmup=False,
 )
 def browser_overview(ctx: Context):
@@ -384,7 +490,7 @@ def browser_overview(ctx: Context):
     "with demo returns; quick mode: 2 copies) after the overview has been drawn in Chromium, "
     "against the peak of a bare page's server showing one table of the same rows. Each trial "
     "draws both pages again in a new tab and reads the peaks so far (MB; quick mode draws once).",
-    Target(text="report MB (no target)"),
+    Target(ratio=1.5),
     unit="MB",
 )
 def server_memory_scale(ctx: Context):
@@ -399,5 +505,42 @@ def server_memory_scale(ctx: Context):
             drawn[0] += 1
             ctx.note(f"drawing {drawn[0]}: {seconds[0]:.1f} s (overview), {seconds[1]:.1f} s (bare page)")
         return Sample(subject=peak_mb(app_pid), floor=peak_mb(bare_pid))
+
+    return trial
+
+
+@measurement(
+    "server_memory_20_tabs",
+    "Resident memory (VmRSS, /proc/<pid>/status) of the `streamlit run app.py` server on the "
+    "scale database (150 areas; quick mode: 2 copies, 2 tabs) after 20 browser tabs of the "
+    "overview were opened one after another (each fully drawn, as browser_overview waits, and "
+    "kept open: 20 sessions at once) and then all closed, 10 s after the close; against a bare "
+    "page's server showing one table of the same rows, put through the same 20 tabs. Both "
+    "servers draw their page once before the first trial. The notes give, per trial, the "
+    "memory at the start, after each tab (the peak is the highest) and after the close: "
+    "flat means the peak and the after-close figure stay at the start's.",
+    Target(ratio=1.5),
+    unit="MB",
+    warmup=False,
+    trials=2,
+)
+def server_memory_20_tabs(ctx: Context):
+    context = _context(ctx, _browser(ctx))
+    app_base, app_pid, bare_base, bare_pid = _served_pair(ctx, database(ctx, ctx.size(SCALE_AREAS,
+                                                                                        SCALE_AREAS_QUICK)))
+    tabs = ctx.size(TABS, TABS_QUICK)
+    draw(context, app_base, matrix=True)  # untimed: fills the server's caches
+    draw(context, bare_base, matrix=False)
+    turn = [0]
+
+    def trial() -> Sample:
+        turn[0] += 1
+        app = tabs_round(context, app_base, app_pid, matrix=True, tabs=tabs)
+        bare = tabs_round(context, bare_base, bare_pid, matrix=False, tabs=tabs)
+        for name, r in (("app", app), ("bare page", bare)):
+            ctx.note(f"trial {turn[0]}, {name}: start {r['start']:.0f} MB, peak {r['peak']:.0f} MB, "
+                     f"after the close {r['after']:.0f} MB; after each of {tabs} tabs: "
+                     + ", ".join(f"{x:.0f}" for x in r["each"]))
+        return Sample(subject=app["after"], floor=bare["after"])
 
     return trial

@@ -105,6 +105,7 @@ class Measurement:
     warmup: bool = True  # run the trial once untimed first (caches, lazy imports, page faults)
     unit: str = "s"  # what a Sample holds: seconds, or e.g. "MB" for a memory measurement
     quick_warmup: bool = True  # False: no warm-up in quick mode (a slow check, not a measurement)
+    trials: int | None = None  # timed trials in a full run if not the command's (slow measurements)
 
 
 class Skip(Exception):
@@ -115,17 +116,20 @@ _REGISTRY: dict[str, Measurement] = {}
 
 
 def measurement(name: str, description: str, target: Target, warmup: bool = True, unit: str = "s",
-                quick_warmup: bool = True):
+                quick_warmup: bool = True, trials: int | None = None):
     """Register the decorated ``prepare(context) -> trial`` function under ``name``.
 
     ``unit``: what the trial's :class:`Sample` holds, seconds by default (``"MB"`` for memory).
     ``quick_warmup=False`` skips the warm-up in quick mode (slow trials, such as a browser's).
+    ``trials``: how many timed trials a full run makes when the command does not say
+    (``--repeat``); for measurements whose one trial takes minutes.
     """
 
     def register(prepare: Callable[[Context], Trial]) -> Callable[[Context], Trial]:
         if name in _REGISTRY:
             raise ValueError(f"measurement {name!r} is registered twice")
-        _REGISTRY[name] = Measurement(name, description, target, prepare, warmup, unit, quick_warmup)
+        _REGISTRY[name] = Measurement(name, description, target, prepare, warmup, unit, quick_warmup,
+                                     trials)
         return prepare
 
     return register
@@ -216,8 +220,11 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def run(m: Measurement, quick: bool, repeats: int, workdir: Path,
-        log: Callable[[str], None] = lambda _: None) -> Result:
-    """Prepare ``m`` once, then time ``repeats`` trials (after an untimed warm-up)."""
+        log: Callable[[str], None] = lambda _: None, repeats_given: bool = True) -> Result:
+    """Prepare ``m`` once, then time ``repeats`` trials (after an untimed warm-up); ``m.trials``
+    instead in a full run when ``repeats`` was not given on the command line."""
+    if m.trials and not quick and not repeats_given:
+        repeats = m.trials
     result = Result(m, quick=quick)
     context = Context(quick=quick, workdir=workdir)
     with context._stack:

@@ -101,9 +101,9 @@ def markdown(results: list[Result], about: dict[str, str], command: str, quick: 
         "# Benchmark results",
         "",
         f"Written by `{command}` ({mode}; {repeats} timed trials per measurement after an untimed "
-        "warm-up). Each trial times the subject and its floor back to back; the ratio is "
-        "subject median / floor median, so it holds on a noisy, shared machine where the "
-        "absolute seconds drift.",
+        "warm-up, unless a measurement's section lists fewer). Each trial times the subject and "
+        "its floor back to back; the ratio is subject median / floor median, so it holds on a "
+        "noisy, shared machine where the absolute seconds drift.",
         "",
         "## Machine",
         "",

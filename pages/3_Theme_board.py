@@ -7,7 +7,7 @@ from performance.figures import small_multiples
 from performance.overview import counts_sentence, latest_period, period_options, rag_counts
 from performance.register import board_details
 from ui.filters import url_select
-from ui.page import demo_banner, load_rated, page_setup
+from ui.page import demo_banner, load_rated, page_setup, with_reasons
 from ui.tables import show_table
 
 ctx = page_setup("Theme boards")
@@ -22,7 +22,7 @@ details = board_details(ctx.register, ctx.framework, board)
 st.title(board)
 st.markdown(f"**Chair:** {details['chair'] or 'not named in the source documents'} · "
             f"**Theme:** {details['theme'] or '—'}")
-rows = rated[rated["theme_board"] == board]
+rows = with_reasons(rated[rated["theme_board"] == board])  # the charts' hover texts and the table
 counts = rag_counts(rows, period)
 st.subheader(f"{period}: {counts_sentence(counts)}")
 

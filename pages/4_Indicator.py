@@ -9,7 +9,7 @@ from performance.register import indicator_parts, indicator_summary, target_hist
 from performance.returns import commentable_values
 from performance.tables import TARGET_BLANKS, direction_badge
 from ui.filters import url_select
-from ui.page import demo_banner, engine, load_rated, page_setup, saving
+from ui.page import demo_banner, engine, load_rated, page_setup, saving, with_reasons
 from ui.tables import show_table
 
 ctx = page_setup("Indicator detail")
@@ -25,7 +25,7 @@ show_table(parts[["part", "unit", "polarity", "measure", "frequency", "baseline"
                   "baseline_text", "comparator", "notes", "source"]],
            key="definition", title=f"{code} definition")
 
-rows = rated[rated["code"] == code]
+rows = with_reasons(rated[rated["code"] == code])
 for part in parts["part"]:
     part_rows = rows[rows["part"] == part]
     label = f"{code} {part}".strip()

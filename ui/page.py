@@ -8,6 +8,7 @@ itself (``tests/e2e/test_pages.py`` fails if a page does not).
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,6 +19,11 @@ from data_loaders.failures import DatabaseUnavailable
 from data_loaders.users import load_user
 from performance.access import ROLE_LABELS, ROLES, User, local_admin
 from performance.register import Register, framework_names
+from ui.allocator import tune_allocator
+
+# Once per server process, before its sessions allocate much: fewer malloc arenas and memory
+# freed by closed sessions handed back (ui/allocator.py; README, "Performance").
+tune_allocator()
 
 # Menu entries: (page file, label, icon, role the page asks for). One place, so every page
 # shows the same menu; a page also checks the role itself (a menu entry hidden is no check).
@@ -55,7 +61,7 @@ def _engine(url: str):
     return _opened(url)[0]
 
 
-@st.cache_resource(show_spinner="Loading the register…", max_entries=4)
+@st.cache_resource(show_spinner="Loading the register…", max_entries=2)
 def _register(url: str, version: int) -> Register:
     # Keyed on the newest load id, so an import or target change shows on the next render.
     # A resource like the rated frame: one Register shared by every session, read-only (pages
@@ -69,29 +75,53 @@ def engine():
     return _engine(database_url())
 
 
-@st.cache_resource(show_spinner="Rating every indicator…", max_entries=4)
+@st.cache_resource(show_spinner="Rating every indicator…", max_entries=2)
 def _rated(url: str, version: int):
     # A resource, not cache_data: cache_data would unpickle a fresh copy of every row of every
     # period on each rerun of each session (0.1 s and a second copy in memory at 150 areas).
     # The frame is shared and read-only: pages filter it (a new frame; copy-on-write keeps
-    # the cached one unchanged) and never assign into it.
+    # the cached one unchanged) and never assign into it. Two entries: the data version in
+    # use and the one before it (a session may still be drawing it); older ones are dropped.
     from performance import rag
-    from performance.overview import framework_slices, with_reasons, with_register_columns
+    from performance.overview import framework_slices, with_register_columns
+    from performance.reasons import ReasonCache
 
     register = _register(url, version)
-    # Reasons built once per data version here, so no page rebuilds them on every rerun.
-    return framework_slices(with_reasons(with_register_columns(rag.rate(register), register), register))
+    rated, slices = framework_slices(with_register_columns(rag.rate(register), register))
+    # Reasons are row-by-row Python: built for the rows a page shows, when it first shows
+    # them (ReasonCache), not for every row of every period here (seconds at 150 areas).
+    return rated, slices, ReasonCache(rated)
+
+
+# The reasons of the rated frame load_rated() gave this script run (each run is on its own
+# thread), so with_reasons() matches rows with the frame they came from even if the data
+# changes in between.
+_this_run = threading.local()
 
 
 def load_rated(framework: str | None = None):
-    """Every indicator part rated in every period, with reasons (cached like the register;
-    filter after), or the rows of one ``framework`` only (a view of the cached frame, not a
-    copy). Shared by every session: read it, filter it, never assign into it."""
+    """Every indicator part rated in every period (cached like the register; filter after),
+    or the rows of one ``framework`` only (a view of the cached frame, not a copy). Shared by
+    every session: read it, filter it, never assign into it. Reasons are not in it: ask
+    :func:`with_reasons` for those of the rows shown."""
     url = database_url()
-    rated, slices = _rated(url, data_version(_engine(url)))
+    rated, slices, reasons = _rated(url, data_version(_engine(url)))
+    _this_run.reasons = reasons
     if framework is None:
         return rated
     return rated.iloc[slices.get(framework, slice(0, 0))]
+
+
+def with_reasons(rows, only=None):
+    """``rows`` (of the frame :func:`load_rated` returned in this run, any filter applied) with
+    their one-line ``reason`` column; each reason is built the first time any session shows
+    its row and kept until the data changes. ``only``: a boolean mask of the rows whose
+    reasons are needed (the others get an empty reason)."""
+    reasons = getattr(_this_run, "reasons", None)
+    if reasons is None:
+        load_rated()
+        reasons = _this_run.reasons
+    return reasons.with_reasons(rows, only)
 
 
 def load_register() -> Register:

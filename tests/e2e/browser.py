@@ -1,4 +1,12 @@
-"""Running the real app for browser tests: ``streamlit run`` on a free port, Debian Chromium."""
+"""Running the real app for browser tests: ``streamlit run`` on a free port, Debian Chromium.
+
+Waits hold on a busy machine: on a 2-core CI machine shared with other jobs a page can take
+well over Playwright's default 30 s to load while the server is starved of CPU, so every
+wait here (and every Playwright wait in a context from :func:`new_context`) allows
+:data:`PAGE_TIMEOUT_MS`, and waits on the app's own ready markers rather than on the page's
+``load`` event. A real hang still fails: after 180 s with a message naming what was awaited,
+well inside pytest-timeout's 600 s.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -16,6 +25,12 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+#: How long any one wait of a browser test may take: generous for a starved server on a busy
+#: 2-core machine (a page loaded in 30-60 s there), short enough that a hang fails the test.
+PAGE_TIMEOUT_MS = 180_000
+SERVER_START_S = 180  # streamlit's first health answer, on the same busy machine
+CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
 @contextmanager
@@ -34,6 +49,15 @@ def chromium():
             browser.close()
 
 
+def new_context(browser, **options):
+    """A browser context whose every wait (navigation, locators, downloads) allows
+    :data:`PAGE_TIMEOUT_MS` instead of Playwright's 30 s."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
+    return context
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -43,49 +67,86 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(database_url: str, page: str = "app.py", extra_args: tuple[str, ...] = (),
                      port: int | None = None):
-    """Start ``streamlit run`` on 127.0.0.1 and yield its base URL once healthy."""
+    """Start ``streamlit run`` on 127.0.0.1 and yield its base URL once healthy.
+
+    The server's output goes to a temporary file (a pipe nobody reads would stop the server
+    once it filled) and is shown if it does not start within :data:`SERVER_START_S`.
+    """
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", page, "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", *extra_args],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                output = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"streamlit did not start:\n{output}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", page, "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port),
+             "--browser.gatherUsageStats", "false", *extra_args],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            deadline = time.monotonic() + SERVER_START_S
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=5) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    state = (f"exited with {proc.returncode}" if proc.poll() is not None
+                             else f"no health answer within {SERVER_START_S} s")
+                    raise RuntimeError(f"streamlit run {page} did not start ({state}):\n"
+                                       + log.read().decode(errors="replace")[-5000:])
+                time.sleep(0.3)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
-def wait_for_app(page, timeout_ms: int = 60_000) -> None:
+def _waiting(page, what: str, timeout_ms: int, wait) -> None:
+    """Run ``wait(timeout_ms)``; if it times out, fail saying what was awaited, where and how long."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        wait(timeout_ms)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"{what} not seen within {timeout_ms / 1000:.0f} s at {page.url} "
+                             "(the server starved or hung?)") from exc
+
+
+def open_app(page, url: str, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Go to ``url`` and wait until the app is drawn (:func:`wait_for_app`).
+
+    The navigation itself waits only for the server's answer: its ``load`` event depends on
+    every static script arriving from a starved server, which the ready markers cover anyway.
+    """
+    _waiting(page, f"an answer from {url}", timeout_ms,
+             lambda t: page.goto(url, wait_until="commit", timeout=t))
+    wait_for_app(page, timeout_ms)
+
+
+def wait_for_app(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
     """Wait as Streamlit's own suite does: connected, then the script has finished."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
-                           timeout=timeout_ms)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=timeout_ms)
+    _waiting(page, "the app connected to its server", timeout_ms,
+             lambda t: page.wait_for_selector(CONNECTED, timeout=t))
+    _waiting(page, "the app's script finished", timeout_ms,
+             lambda t: page.wait_for_selector(SCRIPT_DONE, timeout=t))
 
 
-def wait_for_tables(page, timeout_ms: int = 60_000) -> None:
-    """Dataframes draw into a canvas after the script finishes: wait until each has one."""
-    page.wait_for_function(
-        """() => { const frames = document.querySelectorAll('[data-testid="stDataFrame"]');
-                   return frames.length > 0 && [...frames].every(f => f.querySelector('canvas')); }""",
-        timeout=timeout_ms)
-    page.wait_for_timeout(500)  # the grid paints its rows on the next animation frames
+#: Every ``st.dataframe`` on the page drawn into its canvas.
+TABLES_DRAWN = """() => { const frames = document.querySelectorAll('[data-testid="stDataFrame"]');
+                          return frames.length > 0 && [...frames].every(f => f.querySelector('canvas')); }"""
+#: Resolves after the browser has painted two more frames (what was laid out is on screen).
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def wait_for_tables(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Dataframes draw into a canvas after the script finishes: wait until each has one, then
+    for the browser's next two frames (the grid paints its rows on them)."""
+    _waiting(page, "every table drawn into its canvas", timeout_ms,
+             lambda t: page.wait_for_function(TABLES_DRAWN, timeout=t))
+    page.evaluate(NEXT_FRAMES)

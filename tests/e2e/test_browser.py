@@ -5,11 +5,15 @@ Screenshots go to ``artifacts/screenshots/`` for people to look at.
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from tests.e2e.browser import (
     REPO_ROOT,
     chromium,
+    new_context,
+    open_app,
     streamlit_server,
     wait_for_app,
     wait_for_tables,
@@ -33,10 +37,36 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    context = new_context(browser, viewport={"width": 1400, "height": 1800})
     page = context.new_page()
     yield page
     context.close()
+
+
+def test_open_app_fails_naming_what_it_awaited_when_the_server_never_answers(browser):
+    # A hung server: it takes the connection and never answers. The wait must end in a clear
+    # failure (not hang until pytest-timeout), whatever its margin.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        context = new_context(browser)
+        try:
+            with pytest.raises(AssertionError, match=rf"an answer from {url} not seen within 2 s"):
+                open_app(context.new_page(), url, timeout_ms=2_000)
+        finally:
+            context.close()
+
+
+def test_wait_for_app_fails_naming_the_ready_marker_it_awaited(browser):
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.set_content("<html><body>Not a Streamlit app</body></html>")
+        with pytest.raises(AssertionError, match="the app connected to its server not seen within 2 s"):
+            wait_for_app(page, timeout_ms=2_000)
+    finally:
+        context.close()
 
 
 def _shot(page, name: str) -> None:
@@ -47,8 +77,7 @@ def _shot(page, name: str) -> None:
 def test_deep_link_to_register_opens_indicator_detail(server, page):
     # The first request after the server starts is the deep link itself: the page file runs
     # without app.py, so this checks the page's own guard loads the data and the menu.
-    page.goto(f"{server}/Register?code=NI%20117")
-    wait_for_app(page)
+    open_app(page, f"{server}/Register?code=NI%20117")
     page.get_by_text("NI 117 · 16-18 year olds who are not in education").first.wait_for()
     assert page.get_by_role("link", name="Indicator register").count() >= 1
     wait_for_tables(page)
@@ -56,8 +85,7 @@ def test_deep_link_to_register_opens_indicator_detail(server, page):
 
 
 def test_overview_with_a_filter_in_the_url_shows_only_that_board(server, page):
-    page.goto(f"{server}/?period=2009/10%20Q3&theme_board=Health%20and%20Well-Being%20Board")
-    wait_for_app(page)
+    open_app(page, f"{server}/?period=2009/10%20Q3&theme_board=Health%20and%20Well-Being%20Board")
     page.get_by_text("Performance overview").wait_for()
     page.get_by_text("2009/10 Q3: ", exact=False).first.wait_for()
     wait_for_tables(page)
@@ -77,22 +105,20 @@ def test_overview_with_a_filter_in_the_url_shows_only_that_board(server, page):
 
 
 def test_theme_board_page_draws_a_chart_per_indicator(server, page):
-    page.goto(f"{server}/Theme_board?board=Children%20and%20Young%20People%27s%20Trust%20Board")
-    wait_for_app(page)
+    open_app(page, f"{server}/Theme_board?board=Children%20and%20Young%20People%27s%20Trust%20Board")
     page.get_by_role("heading", name="Children and Young People's Trust Board").wait_for()
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 10
     wait_for_tables(page)
     _shot(page, "theme_board")
 
 
 def test_indicator_detail_from_the_menu(server, page):
-    page.goto(server)
-    wait_for_app(page)
+    open_app(page, server)
     page.get_by_role("link", name="Indicator detail").click()
     wait_for_app(page)
     page.get_by_role("heading", name="NI 001", exact=False).first.wait_for()
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
     wait_for_tables(page)
     _shot(page, "indicator")
 
@@ -100,10 +126,9 @@ def test_indicator_detail_from_the_menu(server, page):
 def test_export_button_downloads_the_table_shown(server, page, tmp_path):
     import openpyxl
 
-    page.goto(f"{server}/?period=2009/10%20Q3&status=red")
-    wait_for_app(page)
+    open_app(page, f"{server}/?period=2009/10%20Q3&status=red")
     wait_for_tables(page)
-    with page.expect_download(timeout=60_000) as download:
+    with page.expect_download() as download:
         page.get_by_role("button", name="Excel").nth(2).click()  # the "Every indicator part" table
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)

@@ -10,7 +10,7 @@ import pytest
 
 from data_loaders import audit, users
 from data_loaders.database import open_database
-from tests.e2e.browser import chromium, free_port, streamlit_server, wait_for_app
+from tests.e2e.browser import chromium, free_port, new_context, open_app, streamlit_server, wait_for_app
 from tests.e2e.test_browser import _shot
 
 ADMIN, VIEWER = "admin@luton.gov.uk", "viewer@luton.gov.uk"
@@ -54,19 +54,18 @@ def browser(app_with_sign_in):
 
 
 def _sign_in(page, base: str, email: str) -> None:
-    page.goto(base)
-    wait_for_app(page)
+    open_app(page, base)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/authorize**", timeout=30_000)  # the provider's own form
+    page.wait_for_url("**/authorize**")  # the provider's own form
     page.get_by_role("button", name=email).click()
-    page.wait_for_url(f"{base}/**", timeout=30_000)
+    page.wait_for_url(f"{base}/**")
     wait_for_app(page)
-    page.get_by_text(f"Signed in as {email}").wait_for(timeout=60_000)
+    page.get_by_text(f"Signed in as {email}").wait_for()
 
 
 def test_admin_signs_in_and_opens_the_admin_page(browser, app_with_sign_in):
     base, engine = app_with_sign_in
-    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    context = new_context(browser, viewport={"width": 1400, "height": 1400})
     page = context.new_page()
     _sign_in(page, base, ADMIN)
     page.get_by_role("link", name="Administration").click()
@@ -80,12 +79,11 @@ def test_admin_signs_in_and_opens_the_admin_page(browser, app_with_sign_in):
 
 def test_viewer_deep_link_to_admin_is_refused(browser, app_with_sign_in):
     base, _ = app_with_sign_in
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = new_context(browser, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     _sign_in(page, base, VIEWER)
     assert page.get_by_role("link", name="Administration").count() == 0
-    page.goto(f"{base}/Admin")
-    wait_for_app(page)
+    open_app(page, f"{base}/Admin")
     page.get_by_text("does not have that role").wait_for()
     assert page.get_by_role("heading", name="Administration").count() == 0
     _shot(page, "viewer_refused")
@@ -94,10 +92,9 @@ def test_viewer_deep_link_to_admin_is_refused(browser, app_with_sign_in):
 
 def test_signed_out_visitor_sees_only_sign_in(browser, app_with_sign_in):
     base, _ = app_with_sign_in
-    context = browser.new_context()
+    context = new_context(browser)
     page = context.new_page()
-    page.goto(f"{base}/Register")
-    wait_for_app(page)
+    open_app(page, f"{base}/Register")
     page.get_by_role("button", name="Sign in").wait_for()
     assert page.get_by_text("Indicator register").count() == 0
     context.close()

@@ -11,7 +11,15 @@ import pytest
 
 from data_loaders import audit
 from data_loaders.database import open_database, pending_returns, return_history, store_returns
-from tests.e2e.browser import REPO_ROOT, chromium, streamlit_server, wait_for_app, wait_for_tables
+from tests.e2e.browser import (
+    REPO_ROOT,
+    chromium,
+    new_context,
+    open_app,
+    streamlit_server,
+    wait_for_app,
+    wait_for_tables,
+)
 
 FW = "Luton LAA 2008-11"
 HEADER, ROW = 35, 35  # the grid's header and row heights in pixels (Streamlit's defaults)
@@ -42,9 +50,8 @@ def _tick_row(page, row: int) -> None:
 def test_reviewer_ticks_rows_then_sends_back_and_approves_in_the_browser(waiting):
     url, engine = waiting
     with streamlit_server(url) as base, chromium() as browser:
-        page = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
-        page.goto(f"{base}/Sign_off")
-        wait_for_app(page)
+        page = new_context(browser, viewport={"width": 1400, "height": 1400}).new_page()
+        open_app(page, f"{base}/Sign_off")
         wait_for_tables(page)
         page.get_by_text("2 returns waiting").wait_for()
         assert page.get_by_role("button", name="Approve and publish").is_disabled()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.__main__ import main
 from bench.registry import registry
 
@@ -25,19 +27,22 @@ def test_bench_quick_prints_the_table_and_writes_the_results(tmp_path):
     header = next(line for line in done.stdout.splitlines() if line.startswith("measurement"))
     assert all(column in header for column in COLUMNS)
     for name in ("rag_1m_arrays", "rag_1m_rate", "import_10k_sqlite", "import_10k_postgresql",
-                 "export_10k", "overview_render_luton", "overview_render_scale", "browser_overview",
-                 "server_memory_scale", "paper_pdf_luton", "paper_pdf_scale"):
+                 "export_10k", "overview_render_luton", "overview_render_scale",
+                 "overview_after_change_scale", "browser_overview", "server_memory_scale",
+                 "server_memory_20_tabs", "paper_pdf_luton", "paper_pdf_scale"):
         assert any(line.startswith(name) for line in done.stdout.splitlines()), name
     text = out.read_text()
     assert text.startswith("# Benchmark results")
     assert "## Machine" in text and "- CPU: " in text and "- pandas: " in text
     assert "| " + " | ".join(COLUMNS) + " |" in text
     assert "| import_10k_sqlite | " in text
-    for name in ("export_10k", "overview_render_luton", "overview_render_scale", "paper_pdf_luton"):
+    for name in ("export_10k", "overview_render_luton", "overview_render_scale",
+                 "overview_after_change_scale", "paper_pdf_luton"):
         row = next(line for line in text.splitlines() if line.startswith(f"| {name} | "))
         assert "skipped" not in row and "| - |" not in row, row  # these need nothing but the venv
-    memory = next(line for line in text.splitlines() if line.startswith("| server_memory_scale | "))
-    assert " MB |" in memory or "skipped" in memory, memory
+    for name in ("server_memory_scale", "server_memory_20_tabs"):
+        memory = next(line for line in text.splitlines() if line.startswith(f"| {name} | "))
+        assert " MB |" in memory or "skipped" in memory, memory
 
 
 def test_bench_only_runs_the_measurements_named(tmp_path, capsys):
@@ -59,3 +64,13 @@ def test_bench_unknown_measurement_is_refused(tmp_path, capsys):
 def test_every_measurement_has_a_description_and_a_target():
     for m in registry().values():
         assert m.description and m.target.describe() != "-", m.name
+
+
+@pytest.mark.parametrize(("quick", "given", "expected"),
+                         [(False, False, 2), (False, True, 5), (True, False, 5)])
+def test_a_measurement_with_its_own_trials_runs_them_unless_told_otherwise(tmp_path, quick, given, expected):
+    from bench.registry import Measurement, Sample, Target, run
+
+    m = Measurement("slow", "a slow one", Target(text="report"), lambda ctx: lambda: Sample(1.0, 1.0),
+                    warmup=False, trials=2)
+    assert len(run(m, quick, 5, tmp_path, repeats_given=given).samples) == expected
