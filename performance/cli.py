@@ -98,6 +98,29 @@ def cmd_import_returns(args) -> int:
     return 0
 
 
+def cmd_import_comparators(args) -> int:
+    """Check and store benchmark values (issue 14): all or nothing, problems by row and column."""
+    from data_loaders.benchmarks_store import fingertips_parts, known_areas, store_benchmark_values
+    from data_loaders.comparators_file import check_comparators_file
+    from data_loaders.database import file_checksum
+
+    engine, register = _open()
+    path = Path(args.file)
+    data = path.read_bytes()
+    check = check_comparators_file(register, data, path.name, known_areas(engine), fingertips_parts(engine))
+    for warning in check.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not check.ok:
+        print(f"{path.name} refused; nothing was stored:", file=sys.stderr)
+        for error in check.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    result = store_benchmark_values(engine, check.rows, file_name=path.name,
+                                    checksum=file_checksum(data), submitted_by=args.submitted_by)
+    print(f"imported {path.name}: {result['summary']} (load {result['load_id']})")
+    return 0
+
+
 RAG_CSV_COLUMNS = ["code", "part", "period", "value", "target", "status", "direction",
                    "direction_year", "reason"]
 
@@ -312,6 +335,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--submitted-by", default=getpass.getuser())
     p.set_defaults(func=cmd_import_returns)
+
+    p = sub.add_parser("import-comparators",
+                       help="check and store benchmark values (.xlsx, .csv or a Fingertips download)")
+    p.add_argument("file")
+    p.add_argument("--submitted-by", default=getpass.getuser())
+    p.set_defaults(func=cmd_import_comparators)
 
     p = sub.add_parser("export", help="write the overview's table of indicator parts for a period "
                                      "(.xlsx, or .csv)")

@@ -109,7 +109,7 @@ def status_badge(status: str) -> str:
 # --- benchmarks (issue 14): comparison with England, the region, GB, neighbours --------------
 # Codes are performance.benchmarks.COMPARISONS / TRENDS; people see only these words.
 
-BENCHMARK_AREAS: Final = ("England", "East of England", "GB", "Statistical neighbours")
+BENCHMARK_AREAS: Final = ("England", "East of England", "Great Britain", "Statistical neighbours")
 DEFAULT_BENCHMARK: Final = "England"
 BENCHMARK_AREA_KINDS: Final = ("country", "region", "neighbour_group")
 COMPARISON_LABELS: Final = {
