@@ -17,7 +17,7 @@ from data_loaders.database import part_ids
 from performance.register import Register
 from performance.vocabulary import BENCHMARK_AREA_KINDS
 
-__all__ = ["benchmark_areas", "known_areas", "fingertips_parts", "read_benchmark_values",
+__all__ = ["benchmark_areas", "known_areas", "fingertips_parts", "own_series", "read_benchmark_values",
            "set_fingertips_indicator", "set_group_members", "store_benchmark_values"]
 
 _NUMBERS = ("value", "count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998")
@@ -187,3 +187,28 @@ def read_benchmark_values(engine: Engine, register: Register | None = None) -> p
         stored = pd.concat([stored, stated], ignore_index=True) if len(stored) else stated.copy()
         stored = stored.drop_duplicates(["framework", "code", "part", "area", "period"], keep="first")
     return stored[BENCHMARK_VALUE_COLUMNS].reset_index(drop=True)
+
+
+def own_series(engine: Engine, register: Register) -> pd.DataFrame:
+    """Each framework's own-area values for every period, with the numerator and denominator
+    of the current published version where the return gave them (NaN otherwise)."""
+    fw, ind, part, r, areas = s.frameworks, s.indicators, s.indicator_parts, s.returns, s.areas
+    query = (select(fw.c.name.label("framework"), ind.c.code, part.c.part, areas.c.name.label("area"),
+                    r.c.period, r.c.version, r.c.numerator, r.c.denominator)
+             .select_from(r.join(part, r.c.part_id == part.c.id).join(ind)
+                          .join(fw, ind.c.framework_id == fw.c.id).join(areas))
+             .where(r.c.state == "published", r.c.is_demo.is_(False),
+                    r.c.numerator.is_not(None) | r.c.denominator.is_not(None)))
+    with engine.connect() as conn:
+        counts = pd.read_sql(query, conn)
+    key = ["framework", "code", "part", "area", "period"]
+    own = register.returns.merge(register.frameworks[["framework", "own_area"]], on="framework")
+    own = own[own["area"] == own["own_area"]][[*key, "value"]]
+    if len(counts):
+        # only the newest version's counts belong to the value shown
+        counts = counts.sort_values("version").drop_duplicates(key, keep="last")
+        own = own.merge(counts[[*key, "numerator", "denominator"]], on=key, how="left")
+    else:
+        own = own.assign(numerator=float("nan"), denominator=float("nan"))
+    own[["numerator", "denominator"]] = own[["numerator", "denominator"]].astype(float)
+    return own.drop(columns="area").reset_index(drop=True)
