@@ -18,13 +18,15 @@ labels in :mod:`performance.vocabulary`.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from performance import benchmarks as bm
 from performance import intervals
-from performance.periods import PeriodError, parse_period
+from performance.periods import Period, PeriodError, parse_period
 from performance.vocabulary import COMPARISON_LABELS, TREND_LABELS
 
 __all__ = ["BENCHMARK_COLUMNS", "COMPARISON_REASONS", "TREND_REASONS", "red_red", "with_benchmarks",
@@ -45,8 +47,18 @@ TREND_REASONS = (
     "no confidence interval can be made for this unit", "no values yet",
 )
 TREND_BASES = ("annual", "quarterly")
-_PERIOD_SPAN = 100_000  # ordinals are year * 5 + slot, far below this
 _RUNNING_TOTALS = ("cumulative_in_year", "cumulative_agreement")
+_SLOTS = 5  # Q1-Q4 then the annual value, as a timeline orders them
+_ANNUAL = 4
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Two threads to hash key columns: pyarrow lets go of the GIL while it factorizes."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="benchmarks")
+    return _POOL
 
 
 def _ordinal(text: str) -> int:
@@ -54,84 +66,106 @@ def _ordinal(text: str) -> int:
         p = parse_period(text)
     except PeriodError:
         return -1
-    return p.year * 5 + (4 if p.quarter is None else p.quarter - 1)
+    return p.year * _SLOTS + (_ANNUAL if p.quarter is None else p.quarter - 1)
 
 
-def _as_categorical(col: pd.Series) -> pd.Categorical:
+def _one_value(col: pd.Series) -> bool:
+    """Whether an arrow string column holds one value in every row (a single framework)."""
+    if not len(col) or not isinstance(col.dtype, pd.StringDtype) or col.dtype.storage != "pyarrow":
+        return False
+    import pyarrow.compute as pc  # present: the column is stored in arrow
+
+    values = col.array.__arrow_array__()
+    if values.null_count or values[0] != values[len(values) - 1]:
+        return False
+    return bool(pc.all(pc.equal(values, values[0])).as_py())
+
+
+def _factorize(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and the distinct values of a column (missing text read as "")."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.array
-    return pd.Categorical(col.astype(object).where(col.notna(), "").astype(str))
+        categories = pd.Index(col.cat.categories.astype(str), dtype=object)
+        return col.cat.codes.to_numpy().astype(np.int64), categories
+    if _one_value(col):  # one pass of comparisons instead of hashing every row
+        return np.zeros(len(col), np.int64), pd.Index([str(col.iloc[0])], dtype=object)
+    codes, uniques = pd.factorize(col)
+    uniques = pd.Index([str(u) for u in uniques], dtype=object)
+    if (codes < 0).any():  # a missing value: the "" text
+        uniques = uniques.append(pd.Index([""], dtype=object))
+        codes = np.where(codes < 0, len(uniques) - 1, codes)
+    return codes.astype(np.int64), uniques
 
 
-def _codes_in(col: pd.Series, categories: pd.Index) -> np.ndarray:
-    """Codes of ``col``'s values in ``categories`` (-1 where absent)."""
-    if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.categories.equals(categories):
-        return col.cat.codes.to_numpy().astype(np.int64)
-    codes, uniques = pd.factorize(col.astype(object).where(col.notna(), "").astype(str))
-    return np.append(categories.get_indexer(pd.Index(uniques, dtype=object)), -1)[codes].astype(np.int64)
+def _factorize_all(frame: pd.DataFrame, columns) -> list[tuple[np.ndarray, pd.Index]]:
+    if len(frame) < 50_000:
+        return [_factorize(frame[c]) for c in columns]
+    return list(_pool().map(lambda c: _factorize(frame[c]), columns))
 
 
 class _Keys:
-    """(framework, code, part) as one int64 per row, the same for every frame matched."""
+    """(framework, code, part) as one int per row, the same for every frame matched; periods as
+    ordinals (year x 5 + slot)."""
 
     def __init__(self, rated: pd.DataFrame):
-        self.cats = [pd.Index(_as_categorical(rated[c]).categories) for c in ("framework", "code", "part")]
+        factorized = _factorize_all(rated, ("framework", "code", "part", "period"))
+        self.cats = [u for _, u in factorized[:3]]
         self.sizes = [max(len(c), 1) for c in self.cats]
+        self.rated_part = self._combine([c for c, _ in factorized[:3]])
+        self.rated_ordinal = self._ordinals(*factorized[3])
 
-    def of(self, frame: pd.DataFrame) -> np.ndarray:
-        fw, code, part = (_codes_in(frame[c], cats) for c, cats in zip(("framework", "code", "part"),
-                                                                         self.cats, strict=True))
+    def _combine(self, codes) -> np.ndarray:
+        fw, code, part = codes
         key = (fw * self.sizes[1] + code) * self.sizes[2] + part
         return np.where((fw < 0) | (code < 0) | (part < 0), -1, key)
 
+    @staticmethod
+    def _ordinals(codes: np.ndarray, uniques: pd.Index) -> np.ndarray:
+        return np.array([_ordinal(u) for u in uniques] + [-1], dtype=np.int64)[codes]
 
-def _period_ordinals(col: pd.Series) -> np.ndarray:
-    cat = _as_categorical(col)
-    ords = np.array([_ordinal(str(c)) for c in cat.categories] + [-1], dtype=np.int64)
-    return ords[np.asarray(cat.codes)]
+    def of(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Part keys (-1: not a rated part) and period ordinals (-1: not a period) of ``frame``."""
+        factorized = _factorize_all(frame, ("framework", "code", "part", "period"))
+        codes = [np.append(cats.get_indexer(uniques), -1)[c]
+                 for (c, uniques), cats in zip(factorized[:3], self.cats, strict=True)]
+        return self._combine(codes), self._ordinals(*factorized[3])
+
+    @property
+    def space(self) -> int:
+        return self.sizes[0] * self.sizes[1] * self.sizes[2]
 
 
 def _category_map(col: pd.Series, mapping: dict, default) -> np.ndarray:
-    cat = _as_categorical(col)
-    table = np.array([mapping.get(str(c), default) for c in cat.categories] + [default])
-    return table[np.asarray(cat.codes)]
+    codes, uniques = _factorize(col)
+    return np.array([mapping.get(u, default) for u in uniques] + [default])[codes]
 
 
-def _limits(units: pd.Series, count: np.ndarray, denominator: np.ndarray, confidence: float):
+def _limits(unit_codes: np.ndarray, units: pd.Index, count: np.ndarray, denominator: np.ndarray,
+            confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Limits row by row from the count and denominator, by each unit's method."""
     lower = np.full(len(count), np.nan)
     upper = np.full(len(count), np.nan)
-    cat = _as_categorical(units)
-    codes = np.asarray(cat.codes)
     has = ~np.isnan(count)
-    for i, unit in enumerate(cat.categories):
-        if not intervals.method_for_unit(str(unit)):
+    for i, unit in enumerate(units):
+        if not intervals.method_for_unit(unit):
             continue
-        rows = np.flatnonzero(has & (codes == i))
+        rows = np.flatnonzero(has & (unit_codes == i))
         if len(rows):
-            lower[rows], upper[rows] = intervals.limits_for_unit(str(unit), count[rows], denominator[rows],
+            lower[rows], upper[rows] = intervals.limits_for_unit(unit, count[rows], denominator[rows],
                                                                  confidence)
     return lower, upper
 
 
-def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Position of each key in ``sorted_keys`` (-1 where absent)."""
-    if not len(sorted_keys):
-        return np.full(len(keys), -1)
-    pos = np.clip(np.searchsorted(sorted_keys, keys), 0, len(sorted_keys) - 1)
-    return np.where((sorted_keys[pos] == keys) & (keys >= 0), pos, -1)
+def _ffill_index(has: np.ndarray) -> np.ndarray:
+    """For each cell, the column of the latest cell at or before it along axis 1 that ``has``
+    (-1 where none)."""
+    idx = np.where(has, np.arange(has.shape[1])[None, :], -1)
+    return np.maximum.accumulate(idx, axis=1)
 
 
-def _at_or_before(sorted_part: np.ndarray, sorted_ord: np.ndarray, part: np.ndarray, ordinal: np.ndarray
-                  ) -> np.ndarray:
-    """Index of the latest row of the same part at or before each ordinal (-1 where none)."""
-    if not len(sorted_part):
-        return np.full(len(part), -1)
-    combined = sorted_part * _PERIOD_SPAN + sorted_ord
-    idx = np.searchsorted(combined, part * _PERIOD_SPAN + ordinal, side="right") - 1
-    ok = (idx >= 0) & (part >= 0)
-    idx = np.clip(idx, 0, None)
-    return np.where(ok & (sorted_part[idx] == part), idx, -1)
+def _take(grid: np.ndarray, rows: np.ndarray, cols: np.ndarray, fill=np.nan) -> np.ndarray:
+    ok = (rows >= 0) & (cols >= 0)
+    out = grid[np.where(ok, rows, 0), np.where(ok, cols, 0)]
+    return np.where(ok, out, fill)
 
 
 def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.DataFrame,
@@ -142,55 +176,73 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     limits), e.g. ``data_loaders.benchmarks_store.read_benchmark_values``. ``own_series``: the
     own area's values with their counts for every period, ``framework, code, part, period,
     value, numerator, denominator``: the count columns of ``rated`` and the trend come from it.
+
+    The rows are laid on dense ``part x period`` grids (as the RAG engine does), so matching,
+    the latest benchmark value at or before a period and the five-point windows of the trend
+    are array indexing, not joins.
     """
     n = len(rated)
     keys = _Keys(rated)
-    part = keys.of(rated)
-    ordinal = _period_ordinals(rated["period"])
-    out = {}
+    part, ordinal = keys.rated_part, keys.rated_ordinal
+    series = own_series if own_series is not None and len(own_series) else None
+    s_part, s_ord = keys.of(series) if series is not None else (np.zeros(0, np.int64),) * 2
+    bv = benchmark_values[benchmark_values["area"] == benchmark] if len(benchmark_values) else None
+    b_part, b_ord = keys.of(bv) if bv is not None and len(bv) else (np.zeros(0, np.int64),) * 2
 
-    # the own area's count and denominator for the rated period
-    count = np.full(n, np.nan)
-    denominator = np.full(n, np.nan)
-    series = own_series if own_series is not None else pd.DataFrame(
-        columns=["framework", "code", "part", "period", "value", "numerator", "denominator"])
-    s_part = keys.of(series) if len(series) else np.zeros(0, np.int64)
-    s_ord = _period_ordinals(series["period"]) if len(series) else np.zeros(0, np.int64)
-    s_num, s_den, s_val = (pd.to_numeric(series[c], errors="coerce").to_numpy(float) if len(series)
-                           else np.zeros(0) for c in ("numerator", "denominator", "value"))
-    order = np.lexsort((s_ord, s_part))
-    s_part, s_ord, s_num, s_den, s_val = (a[order] for a in (s_part, s_ord, s_num, s_den, s_val))
-    pos = _lookup(s_part * _PERIOD_SPAN + s_ord, np.where(part >= 0, part * _PERIOD_SPAN + ordinal, -1))
-    hit = pos >= 0
-    count[hit], denominator[hit] = s_num[pos[hit]], s_den[pos[hit]]
+    # the grids: the rated parts (keys compacted to 0..parts-1) x every slot of the years seen
+    ords = np.concatenate([o[o >= 0] for o in (ordinal, s_ord, b_ord)])
+    y0 = int(ords.min()) // _SLOTS if len(ords) else 0
+    n_slots = (int(ords.max()) // _SLOTS - y0 + 1) * _SLOTS if len(ords) else _SLOTS
+    used = np.zeros(keys.space + 1, bool)  # the last cell stands for "not a rated part"
+    used[part[part >= 0]] = True
+    used[-1] = False
+    compact = np.where(used, np.cumsum(used) - 1, -1)
+    space = max(int(used.sum()), 1)
+    part, s_part, b_part = (compact[np.where(k >= 0, k, keys.space)] for k in (part, s_part, b_part))
+    col, s_col, b_col = (np.where(o >= 0, o - y0 * _SLOTS, -1) for o in (ordinal, s_ord, b_ord))
+    s_ok = (s_part >= 0) & (s_col >= 0)
+    b_ok = (b_part >= 0) & (b_col >= 0)
+
+    # per part: unit, polarity, measure, frequency (from its rated rows)
+    unit_codes, units = _factorize(rated["unit"])
+    sign = _category_map(rated["polarity"], {"higher_is_better": 1, "lower_is_better": -1}, 0)
+    running = _category_map(rated["measure"], {m: True for m in _RUNNING_TOTALS}, False).astype(bool)
+    quarterly = (_category_map(rated["frequency"], {"quarterly": True}, False).astype(bool)
+                 & _category_map(rated["measure"], {"snapshot": True}, False).astype(bool))
+    part_unit = np.full(space, -1, np.int64)
+    part_unit[part[part >= 0]] = unit_codes[part >= 0]
+    part_sign = np.zeros(space, np.int8)
+    part_sign[part[part >= 0]] = sign[part >= 0]
+
+    out = {}
+    # the own area's count and denominator for each rated period, and its limits
+    grids = {}
+    for name in ("numerator", "denominator", "value"):
+        grid = np.full((space, n_slots), np.nan)
+        if series is not None:
+            numbers = pd.to_numeric(series[name], errors="coerce").to_numpy(float)
+            grid[s_part[s_ok], s_col[s_ok]] = numbers[s_ok]
+        grids[name] = grid
+    count = _take(grids["numerator"], part, col)
+    denominator = _take(grids["denominator"], part, col)
     out["count"], out["denominator"] = count, denominator
     for level, suffix in ((0.95, "95"), (0.998, "998")):
-        out[f"lower_{suffix}"], out[f"upper_{suffix}"] = _limits(rated["unit"], count, denominator, level)
+        out[f"lower_{suffix}"], out[f"upper_{suffix}"] = _limits(unit_codes, units, count, denominator, level)
 
     # the benchmark value at or before the period (running totals: the same period only)
-    bv = (benchmark_values[benchmark_values["area"] == benchmark] if len(benchmark_values)
-          else benchmark_values)
-    b_part = keys.of(bv) if len(bv) else np.zeros(0, np.int64)
-    b_ord = _period_ordinals(bv["period"]) if len(bv) else np.zeros(0, np.int64)
-    b_val = bv["value"].to_numpy(float) if len(bv) else np.zeros(0)
-    b_labels = bv["period"].astype(str).to_numpy(object) if len(bv) else np.zeros(0, object)
-    keep = (b_part >= 0) & (b_ord >= 0)
-    b_part, b_ord, b_val, b_labels = b_part[keep], b_ord[keep], b_val[keep], b_labels[keep]
-    border = np.lexsort((b_ord, b_part))
-    b_part, b_ord, b_val, b_labels = (a[border] for a in (b_part, b_ord, b_val, b_labels))
-    idx = _at_or_before(b_part, b_ord, part, ordinal)
-    running = _category_map(rated["measure"], {m: True for m in _RUNNING_TOTALS}, False).astype(bool)
-    same_period = (idx >= 0) & (b_ord[np.clip(idx, 0, None)] == ordinal) if len(b_ord) else idx >= 0
-    idx = np.where(running & ~same_period, -1, idx)
-    value = np.where(idx >= 0, b_val[np.clip(idx, 0, None)] if len(b_val) else np.nan, np.nan)
+    b_grid = np.full((space, n_slots), np.nan)
+    if bv is not None and len(bv):
+        b_grid[b_part[b_ok], b_col[b_ok]] = bv["value"].to_numpy(float)[b_ok]
+    latest = _ffill_index(~np.isnan(b_grid))
+    found_col = _take(latest, part, col, fill=-1).astype(np.int64)
+    found_col = np.where(running & (found_col != col), -1, found_col)
+    value = _take(b_grid, part, found_col)
     out["benchmark"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[benchmark])
     out["benchmark_value"] = value
-    labels, label_codes = np.unique(b_labels.astype(str), return_inverse=True) if len(b_labels) else (
-        np.zeros(0, object), np.zeros(0, np.int64))
-    period_codes = np.where(idx >= 0, label_codes[np.clip(idx, 0, None)] if len(label_codes) else -1, -1)
-    out["benchmark_period"] = pd.Categorical.from_codes(period_codes, categories=list(labels))
+    labels = [str(Period(y0 + c // _SLOTS, None if c % _SLOTS == _ANNUAL else c % _SLOTS + 1))
+              for c in range(n_slots)]
+    out["benchmark_period"] = pd.Categorical.from_codes(found_col, categories=labels)
 
-    sign = _category_map(rated["polarity"], {"higher_is_better": 1, "lower_is_better": -1}, 0)
     for suffix, column in (("95", "compared_with_benchmark"), ("998", "compared_with_benchmark_998")):
         codes = bm.compare(out[f"lower_{suffix}"], out[f"upper_{suffix}"], value, sign)
         out[column] = pd.Categorical.from_codes(codes, categories=list(bm.COMPARISONS))
@@ -201,75 +253,82 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     out["comparison_reason"] = pd.Categorical.from_codes(reason.astype(np.int8),
                                                          categories=list(COMPARISON_REASONS))
 
-    trend_code, trend_basis, trend_reason = _trends(rated, part, ordinal, sign,
-                                                    s_part, s_ord, s_num, s_den, s_val)
-    out["trend"] = pd.Categorical.from_codes(trend_code, categories=list(bm.TRENDS))
-    out["trend_basis"] = pd.Categorical.from_codes(trend_basis, categories=list(TREND_BASES))
-    out["trend_reason"] = pd.Categorical.from_codes(trend_reason, categories=list(TREND_REASONS))
-    added = pd.DataFrame(out, index=rated.index, copy=False)
-    return pd.concat([rated.drop(columns=[c for c in BENCHMARK_COLUMNS if c in rated]), added], axis=1)
+    code, why = _trends(grids, part_unit, units, part_sign, part, col, quarterly)
+    out["trend"] = pd.Categorical.from_codes(code, categories=list(bm.TRENDS))
+    out["trend_basis"] = pd.Categorical.from_codes(quarterly.astype(np.int8), categories=list(TREND_BASES))
+    out["trend_reason"] = pd.Categorical.from_codes(why, categories=list(TREND_REASONS))
+    result = rated.drop(columns=[c for c in BENCHMARK_COLUMNS if c in rated])
+    for name, values in out.items():
+        result[name] = values
+    return result
 
 
-def _trends(rated, part, ordinal, sign, s_part, s_ord, s_num, s_den, s_val):
-    """Recent trend of each rated row from the five basis points ending at or before its period.
+def _trends(grids, part_unit, units, part_sign, part, col, quarterly):
+    """Recent trend of each rated row: the five basis points ending at the latest one at or
+    before its period.
 
     The basis is quarterly for a quarterly snapshot measure (its quarters are independent) and
-    annual otherwise (year-to-date and running totals overlap, so only annual values are used).
+    annual otherwise (year-to-date values and running totals overlap, so only annual values).
+    Proportions use their counts (chi-squared test for trend); other units a weighted
+    regression with weights from the 95% limits made from the counts.
     """
-    n = len(rated)
-    quarterly_row = (_category_map(rated["frequency"], {"quarterly": True}, False).astype(bool)
-                     & _category_map(rated["measure"], {"snapshot": True}, False).astype(bool))
-    unit_method = _category_map(rated["unit"], {u: intervals.method_for_unit(u) for u in
-                                                ("percent", "count", *intervals.RATE_MULTIPLIERS)}, "")
-    code = np.full(n, 7, np.int8)
-    reason = np.full(n, 4, np.int8)
-    if not len(s_part):
-        return code, quarterly_row.astype(np.int8), reason
-    # each series point takes its part's basis, method, unit and polarity from a rated row of the part
-    rated_order = np.argsort(part, kind="stable")
-    sorted_part = part[rated_order]
-    at = np.searchsorted(sorted_part, s_part)
-    at = np.clip(at, 0, n - 1)
-    known = sorted_part[at] == s_part
-    row_of = rated_order[at]
-    s_quarterly = np.where(known, quarterly_row[row_of], False)
-    s_method = np.where(known, unit_method[row_of], "")
-    is_quarter = (s_ord % 5) != 4
-    use = known & (s_quarterly == is_quarter) & ~np.isnan(s_val)
-    p, o, num, den, val = (a[use] for a in (s_part, s_ord, s_num, s_den, s_val))
-    method, quarterly = s_method[use], s_quarterly[use]
-    units = rated["unit"].to_numpy()[row_of[use]] if use.any() else np.zeros(0, object)
-    seq = np.where(quarterly, (o // 5) * 4 + o % 5, o // 5)
-    m = len(p)
-    point_code = np.full(m, 7, np.int8)
-    point_reason = np.full(m, 1, np.int8)
     k = bm.TREND_POINTS
-    if m >= k:
-        ends = np.arange(k - 1, m)
-        consecutive = (p[ends - (k - 1)] == p[ends]) & (seq[ends] - seq[ends - (k - 1)] == k - 1)
-        wn, wd, wv = (sliding_window_view(a, k) for a in (num, den, val))
-        lo, up = intervals.limits_for_unit(units, num, den, 0.95) if m else (np.zeros(0), np.zeros(0))
-        wl, wu = sliding_window_view(lo, k), sliding_window_view(up, k)
-        proportion = method[ends] == "wilson"
-        have_counts = ~np.isnan(wn).any(axis=1) & ~np.isnan(wd).any(axis=1)
-        have_limits = ~np.isnan(wl).any(axis=1) & ~np.isnan(wu).any(axis=1)
-        # missing inputs are filled only to keep the arithmetic quiet: such windows are unusable
-        slope_p, stat_p = bm.trend_statistic_proportions(np.nan_to_num(wn),
-                                                         np.where(np.isnan(wd), 1.0, wd))
-        beta_w, stat_w = bm.trend_statistic_weighted(wv, np.nan_to_num(wl),
-                                                     np.where(np.isnan(wu), 1.0, wu))
-        direction = np.where(proportion, slope_p, beta_w)
-        statistic = np.where(proportion, stat_p, stat_w)
-        usable = consecutive & np.where(proportion, have_counts, have_limits)
-        s_sign = sign[row_of[use]][ends]
-        point_code[ends] = bm.trend(direction, statistic, s_sign, usable)
-        point_reason[ends] = np.where(usable, 0, np.where(~consecutive, 1,
-                                                          np.where(method[ends] == "", 3, 2)))
-    idx = _at_or_before(p, o, part, ordinal)
-    found = idx >= 0
-    code[found] = point_code[idx[found]]
-    reason[found] = point_reason[idx[found]]
-    return code, quarterly_row.astype(np.int8), reason
+    n_slots = grids["value"].shape[1]
+    slot = np.arange(n_slots) % _SLOTS
+    method = np.array([intervals.method_for_unit(u) for u in units] + [""], dtype=object)[part_unit]
+    proportion = method == "wilson"
+    code = np.full(len(part), 7, np.int8)
+    why = np.full(len(part), 4, np.int8)
+    for is_quarterly, columns in ((False, np.flatnonzero(slot == _ANNUAL)),
+                                  (True, np.flatnonzero(slot != _ANNUAL))):
+        rows = np.flatnonzero((quarterly == is_quarterly) & (part >= 0) & (col >= 0))
+        if not len(rows):
+            continue
+        wanted = np.zeros(len(part_unit), bool)
+        wanted[part[rows]] = True
+        parts_used = np.flatnonzero(wanted)
+        val = grids["value"][np.ix_(parts_used, columns)]
+        num = grids["numerator"][np.ix_(parts_used, columns)]
+        den = grids["denominator"][np.ix_(parts_used, columns)]
+        # each rated row's latest basis point at or before its period
+        position = np.searchsorted(columns, col[rows], side="right") - 1
+        has = ~np.isnan(val)
+        latest = _ffill_index(has)
+        which = (np.cumsum(wanted) - 1)[part[rows]]
+        end = np.where(position >= 0, latest[which, np.clip(position, 0, None)], -1)
+        point_code = np.full(val.shape, 7, np.int8)
+        point_why = np.full(val.shape, 1, np.int8)
+        if val.shape[1] >= k:
+            # limits only where the weighted method needs them (proportions use their counts)
+            unit = np.where(proportion[parts_used], -1, part_unit[parts_used])
+            flat_unit = np.repeat(unit, val.shape[1])
+            lo, up = _limits(flat_unit, units, num.ravel(), den.ravel(), 0.95)
+            lo, up = lo.reshape(val.shape), up.reshape(val.shape)
+            wv, wn, wd, wl, wu = (sliding_window_view(a, k, axis=1) for a in (val, num, den, lo, up))
+            shape = wv.shape[:2]
+            all_values = ~np.isnan(wv).any(axis=2)
+            have_counts = ~(np.isnan(wn).any(axis=2) | np.isnan(wd).any(axis=2))
+            have_limits = ~(np.isnan(wl).any(axis=2) | np.isnan(wu).any(axis=2))
+            prop = np.broadcast_to(proportion[parts_used][:, None], shape)
+            usable = all_values & np.where(prop, have_counts, have_limits)
+            direction = np.full(shape, np.nan)
+            statistic = np.full(shape, np.nan)
+            pick = usable & prop
+            if pick.any():
+                d, x = bm.trend_statistic_proportions(wn[pick], wd[pick])
+                direction[pick], statistic[pick] = d, x
+            pick = usable & ~prop
+            if pick.any():
+                d, x = bm.trend_statistic_weighted(wv[pick], wl[pick], wu[pick])
+                direction[pick], statistic[pick] = d, x
+            signs = np.broadcast_to(part_sign[parts_used][:, None], shape)
+            point_code[:, k - 1:] = bm.trend(direction, statistic, signs, usable)
+            no_method = np.broadcast_to((method[parts_used] == "")[:, None], shape)
+            point_why[:, k - 1:] = np.where(usable, 0, np.where(~all_values, 1, np.where(no_method, 3, 2)))
+        found = end >= 0
+        code[rows[found]] = point_code[which[found], end[found]]
+        why[rows[found]] = point_why[which[found], end[found]]
+    return code, why
 
 
 def with_labels(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from performance.periods import PeriodError, parse_period, parse_year
 from performance.register import Register
 
 __all__ = ["FINGERTIPS_COLUMNS", "VALUE_COLUMNS", "ComparatorsCheck", "check_comparator_rows",
-           "fingertips_rows"]
+           "count_problems", "fingertips_rows"]
 
 VALUE_COLUMNS = ("framework", "code", "part", "area", "period", "value", "count", "denominator",
                  "lower_95", "upper_95", "lower_998", "upper_998", "source")
@@ -70,6 +70,35 @@ def _number(raw) -> float | None | str:
 def _decimals(raw) -> int:
     text = str(raw).strip()
     return len(text.split(".", 1)[1]) if "." in text and "e" not in text.lower() else 0
+
+
+def count_problems(unit: str, value: float | None, raw_value, count: float | None,
+                   denominator: float | None, names: tuple[str, str] = ("count", "denominator")
+                   ) -> list[tuple[str, str]]:
+    """Problems with a value's count and denominator, as (column, message) pairs.
+
+    A count must be 0 or more, a denominator above 0 and the count no more than the
+    denominator; where both are given, a percentage or a crude rate must agree with them to the
+    precision the value is written with (6.6 from 66 of 1,000; 6.55 needs 65.5 of 1,000).
+    """
+    problems = []
+    count_name, denominator_name = names
+    if count is not None and count < 0:
+        problems.append((count_name, f"{count:g} is negative"))
+    if denominator is not None and denominator <= 0:
+        problems.append((denominator_name, f"{denominator:g} must be above 0"))
+    if count is not None and denominator is not None and count > denominator:
+        problems.append((count_name, f"the {count_name} {count:g} is more than the "
+                                     f"{denominator_name} {denominator:g}"))
+    elif (count is not None and denominator is not None and denominator > 0 and value is not None
+          and not problems and (unit == "percent" or unit in RATE_MULTIPLIERS)):
+        implied = count / denominator * (100.0 if unit == "percent" else RATE_MULTIPLIERS[unit])
+        shown = _decimals(raw_value)
+        if abs(implied - value) > 0.5 * 10.0 ** -shown + 1e-9:
+            problems.append(("value", f"{value:g} does not agree with {count_name} {count:g} and "
+                                      f"{denominator_name} {denominator:g}, which give "
+                                      f"{implied:.{shown + 1}f}"))
+    return problems
 
 
 def check_comparator_rows(register: Register, sheet: str, rows: list[tuple[int, dict]],
@@ -149,20 +178,9 @@ def check_comparator_rows(register: Register, sheet: str, rows: list[tuple[int, 
             error("value", f"{value:g} is not a percentage (0 to 100)")
         if value is not None and (unit in RATE_MULTIPLIERS or unit == "count") and value < 0:
             error("value", f"{value:g} is negative; a {unit.replace('_', ' ')} cannot be")
-        count, denominator = numbers["count"], numbers["denominator"]
-        if count is not None and count < 0:
-            error("count", f"{count:g} is negative")
-        if denominator is not None and denominator <= 0:
-            error("denominator", f"{denominator:g} must be above 0")
-        if count is not None and denominator is not None and count > denominator:
-            error("count", f"the count {count:g} is more than the denominator {denominator:g}")
-        elif (count is not None and denominator is not None and denominator > 0 and value is not None
-              and (unit == "percent" or unit in RATE_MULTIPLIERS)):
-            implied = count / denominator * (100.0 if unit == "percent" else RATE_MULTIPLIERS[unit])
-            shown = _decimals(raw.get("value"))
-            if abs(implied - value) > 0.5 * 10.0 ** -shown + 1e-9:
-                error("value", f"{value:g} does not agree with count {count:g} and denominator "
-                      f"{denominator:g}, which give {implied:.{shown + 1}f}")
+        for column, message in count_problems(unit, value, raw.get("value"), numbers["count"],
+                                              numbers["denominator"]):
+            error(column, message)
         for level in ("95", "998"):
             lo, up = numbers[f"lower_{level}"], numbers[f"upper_{level}"]
             if (lo is None) != (up is None):

@@ -125,6 +125,8 @@ def limits_for_unit(unit, count, denominator, confidence: float = 0.95
     ``unit`` is one unit name or an array of them (one per row).
     """
     x, n = _arrays(count, denominator)
+    if isinstance(unit, str):  # one unit for every row: no per-row comparison of texts
+        return _limits_of_unit(unit, x, n, confidence)
     units = np.asarray(unit, dtype=object)
     shape = np.broadcast_shapes(x.shape, n.shape, units.shape)
     x, n, units = (np.broadcast_to(a, shape) for a in (x, n, units))
@@ -146,3 +148,21 @@ def limits_for_unit(unit, count, denominator, confidence: float = 0.95
                 lower[rows] = np.where(ok, lo / n[rows] * multiplier, np.nan)
                 upper[rows] = np.where(ok, up / n[rows] * multiplier, np.nan)
     return lower, upper
+
+
+def _limits_of_unit(unit: str, x: np.ndarray, n: np.ndarray, confidence: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    shape = np.broadcast_shapes(x.shape, n.shape)
+    method = method_for_unit(unit)
+    if method == "wilson":
+        lo, up = wilson(x, n, confidence)
+        return lo * 100.0, up * 100.0
+    if method == "poisson":
+        lo, up = poisson_limits(np.broadcast_to(x, shape), confidence)
+        if unit == "count":
+            return lo, up
+        multiplier = RATE_MULTIPLIERS[unit]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = n > 0
+            return np.where(ok, lo / n * multiplier, np.nan), np.where(ok, up / n * multiplier, np.nan)
+    return np.full(shape, np.nan), np.full(shape, np.nan)

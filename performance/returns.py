@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from performance.comparators import count_problems
 from performance.errors import CellError
 from performance.periods import Period, PeriodError, parse_period, parse_year
 from performance.register import Register, current_targets
@@ -21,6 +22,9 @@ COLUMNS = ("code", "part", "period", "value", "comparator_value", "forecast_year
 READ_ONLY_COLUMNS = ("code", "part", "period")
 TEXT_COLUMNS = ("commentary", "action")
 NUMBER_COLUMNS = ("value", "comparator_value", "forecast_year_end")
+# Optional (issue 14): the count and denominator behind the value, for confidence intervals.
+# Templates made before them are still read.
+COUNT_COLUMNS = ("numerator", "denominator")
 
 
 @dataclass
@@ -115,7 +119,7 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
         part = _text(rec.get("part"))
         raw_period = _text(rec.get("period"))
         numbers = {}
-        for column in NUMBER_COLUMNS:
+        for column in NUMBER_COLUMNS + COUNT_COLUMNS:
             raw = rec.get(column)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 numbers[column] = float("nan")
@@ -174,6 +178,13 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
         if unit in ("count", "days", "level") and value < 0:
             err("value", f"{value:g} is negative; a {unit} cannot be")
             continue
+        counts = {c: (None if numbers[c] != numbers[c] else numbers[c]) for c in COUNT_COLUMNS}
+        problems = count_problems(unit, value, rec.get("value"), counts["numerator"],
+                                  counts["denominator"], names=COUNT_COLUMNS)
+        for column, message in problems:
+            err(column, message)
+        if problems:
+            continue
         if indicator["comparator"] == "" and numbers["comparator_value"] == numbers["comparator_value"]:
             warnings.append(CellError(SHEET, number, "comparator_value",
                                       f"{code} has no comparator area; the value is ignored"))
@@ -189,12 +200,13 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
             "provisional": provisional == "yes",
             "commentary": _text(rec.get("commentary"), strip=False),
             "action": _text(rec.get("action"), strip=False),
+            "numerator": numbers["numerator"], "denominator": numbers["denominator"],
         })
     if not out and not errors:
         errors.append(CellError(SHEET, None, "value", "no values are filled in; nothing to import"))
     frame = pd.DataFrame(out, columns=["row", "framework", "code", "part", "period", "value",
                                        "comparator", "comparator_value", "forecast_year_end",
-                                       "provisional", "commentary", "action"])
+                                       "provisional", "commentary", "action", *COUNT_COLUMNS])
     return ReturnsCheck(rows=frame, errors=errors, warnings=warnings)
 
 
