@@ -1,0 +1,46 @@
+"""The indicator page compares with a benchmark (AppTest: the page as Streamlit runs it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def app_database(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('benchmarks') / 'app.sqlite'}"
+
+
+def _indicator(monkeypatch, app_database, query: dict) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", app_database)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/4_Indicator.py")
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_indicator_page_compares_with_england_by_default_and_keeps_the_choice_in_the_url(
+        monkeypatch, app_database):
+    at = _indicator(monkeypatch, app_database, {"code": "NI 152"})
+    assert not at.exception, at.exception
+    picker = at.selectbox(key="url_benchmark")
+    assert picker.value == "England"
+    assert at.query_params["benchmark"] == ["England"] or at.query_params["benchmark"] == "England"
+    statuses = next(d.value for d in at.dataframe if "Original target" in d.value.columns)
+    benchmark_columns = [c for c in statuses.columns if "benchmark" in c.lower()]
+    assert benchmark_columns, list(statuses.columns)
+    # England's 12.3% (001_7c62a6d3c6b93d0e.txt line 248) is the benchmark value of NI 152
+    value_column = next(c for c in benchmark_columns if "value" in c.lower())
+    assert 12.3 in set(statuses[value_column].dropna())
+
+
+def test_indicator_page_takes_the_benchmark_from_the_url(monkeypatch, app_database):
+    at = _indicator(monkeypatch, app_database, {"code": "NI 151", "benchmark": "Great Britain"})
+    assert not at.exception, at.exception
+    assert at.selectbox(key="url_benchmark").value == "Great Britain"
