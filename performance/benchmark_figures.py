@@ -25,7 +25,7 @@ def add_benchmark(fig: go.Figure, rows: pd.DataFrame, benchmark: str) -> go.Figu
     """Add the benchmark area's line and the own area's 95% interval to a trajectory figure.
 
     ``rows``: the part's rows with :data:`performance.benchmark_rating.BENCHMARK_COLUMNS`, in
-    the figure's period order. The line is named after the area (e.g. "England") and marks
+    the figure's period order. The line is named after the area ("England (benchmark)") and marks
     each period's benchmark value (the latest at or before it); the interval is drawn as error
     bars on the values that have one.
     """
@@ -36,13 +36,13 @@ def add_benchmark(fig: go.Figure, rows: pd.DataFrame, benchmark: str) -> go.Figu
     if np.isfinite(value).any():
         hover = [f"{benchmark} {format_value(v, unit)} ({p})" if np.isfinite(v) else ""
                  for v, p in zip(value, rows["benchmark_period"].astype(str), strict=True)]
-        fig.add_trace(go.Scatter(x=periods, y=value, name=benchmark, mode="lines+markers",
+        fig.add_trace(go.Scatter(x=periods, y=value, name=f"{benchmark} (benchmark)", mode="lines+markers",
                                  line={"color": BENCHMARK_COLOUR, "dash": "dash", "width": 2},
                                  marker={"symbol": "diamond", "size": 7, "color": BENCHMARK_COLOUR},
                                  hovertext=hover, hoverinfo="text", connectgaps=False))
     lower = rows["lower_95"].to_numpy(float)
     upper = rows["upper_95"].to_numpy(float)
-    own = rows["value"].to_numpy(float)
+    own = rows["area_value"].to_numpy(float)
     has = np.isfinite(lower) & np.isfinite(upper) & np.isfinite(own)
     if has.any():
         words = rows["compared_with_benchmark"].astype(str).map(COMPARISON_LABELS).fillna("")
@@ -88,7 +88,7 @@ def compare_areas_values(benchmark_values: pd.DataFrame, rows: pd.DataFrame, own
                          ) -> pd.DataFrame:
     """The areas to compare for one part at its latest period with a value: the own area (with
     its interval) and every benchmark area's latest value at or before that period."""
-    with_value = rows[rows["value"].notna()].sort_values("period_order", kind="stable")
+    with_value = rows[rows["area_value"].notna()].sort_values("period_order", kind="stable")
     if not len(with_value):
         return pd.DataFrame(columns=["area", "value", "lower_95", "upper_95"])
     latest = with_value.iloc[-1]
@@ -101,7 +101,7 @@ def compare_areas_values(benchmark_values: pd.DataFrame, rows: pd.DataFrame, own
     part = part[part["order"].notna() & (part["order"] <= latest["period_order"])]
     part = part.sort_values("order").drop_duplicates("area", keep="last")
     others = part.assign(lower_95=part.get("lower_95", np.nan), upper_95=part.get("upper_95", np.nan))
-    own = pd.DataFrame([{"area": own_area, "value": latest["value"], "lower_95": latest.get("lower_95"),
+    own = pd.DataFrame([{"area": own_area, "value": latest["area_value"], "lower_95": latest.get("lower_95"),
                          "upper_95": latest.get("upper_95")}])
     return pd.concat([own, others[["area", "value", "lower_95", "upper_95"]]], ignore_index=True)
 
@@ -109,6 +109,6 @@ def compare_areas_values(benchmark_values: pd.DataFrame, rows: pd.DataFrame, own
 def part_title(rows: pd.DataFrame) -> str:
     """"NI 152, 2009/10 Q1, compared with other areas"."""
     first = rows.iloc[0]
-    with_value = rows[rows["value"].notna()].sort_values("period_order", kind="stable")
+    with_value = rows[rows["area_value"].notna()].sort_values("period_order", kind="stable")
     period = with_value.iloc[-1]["period"] if len(with_value) else ""
     return f"{part_label(first['code'], first['part'])}, {period}: compared with other areas"

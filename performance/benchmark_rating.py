@@ -2,12 +2,13 @@
 
 Pure pandas/NumPy and separate from the RAG engine: :func:`with_benchmarks` takes the rated
 frame as it is and adds columns, so the status rules stay where they are. Rows are matched
-on integer codes (no row-wise Python), so a million rated rows take a fraction of a second
-(``python -m bench --only benchmarks_1m``).
+on integer codes laid on dense grids (no row-wise Python; ``python -m bench --only
+benchmarks_1m`` times it on a million rows).
 
-Columns added (``BENCHMARK_COLUMNS``): the own area's ``count`` and ``denominator`` (from the
-returns), its 95% and 99.8% limits (Wilson for percentages, Byar's / exact Poisson for rates
-and counts: :mod:`performance.intervals`), the ``benchmark`` area, the ``benchmark_value`` and
+Columns added (``BENCHMARK_COLUMNS``): the own area's own figure ``area_value`` (for a gap
+measure the rated ``value`` is the gap), its ``count`` and ``denominator`` (from the returns),
+its 95% and 99.8% limits (Wilson for percentages, Byar's / exact Poisson for rates and
+counts: :mod:`performance.intervals`), the ``benchmark`` area, the ``benchmark_value`` and
 the ``benchmark_period`` it is from (the latest at or before the period; a running total is
 compared only with the same period), ``compared_with_benchmark`` at 95% and
 ``compared_with_benchmark_998``, ``comparison_reason`` where not compared, and the recent
@@ -33,7 +34,7 @@ __all__ = ["BENCHMARK_COLUMNS", "COMPARISON_REASONS", "TREND_REASONS", "red_red"
            "with_labels"]
 
 BENCHMARK_COLUMNS = [
-    "count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998", "benchmark",
+    "area_value", "count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998", "benchmark",
     "benchmark_value", "benchmark_period", "compared_with_benchmark", "compared_with_benchmark_998",
     "comparison_reason", "trend", "trend_basis", "trend_reason",
 ]
@@ -225,6 +226,8 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
         grids[name] = grid
     count = _take(grids["numerator"], part, col)
     denominator = _take(grids["denominator"], part, col)
+    # the own area's own figure: for a gap measure the rated value is the gap, not the level
+    out["area_value"] = _take(grids["value"], part, col)
     out["count"], out["denominator"] = count, denominator
     for level, suffix in ((0.95, "95"), (0.998, "998")):
         out[f"lower_{suffix}"], out[f"upper_{suffix}"] = _limits(unit_codes, units, count, denominator, level)
