@@ -30,3 +30,19 @@ def benchmark_picker(container=st) -> str:
     areas, _, _ = load_benchmark_data()
     default = DEFAULT_BENCHMARK if DEFAULT_BENCHMARK in areas else areas[0]
     return url_select("Compared with", areas, "benchmark", default=default, container=container)
+
+
+@st.cache_resource(show_spinner="Comparing with the benchmark…", max_entries=16)
+def _period_with_benchmarks(url: str, version: str, framework: str | None, period: str, benchmark: str):
+    from performance.benchmark_rating import with_benchmarks
+    from ui.page import load_rated
+
+    rated = load_rated(framework)
+    _, values, series = load_benchmark_data()
+    return with_benchmarks(rated[rated["period"] == period], benchmark, values, series)
+
+
+def period_with_benchmarks(framework: str | None, period: str, benchmark: str):
+    """The framework's rows of one period with the benchmark columns (cached per data version;
+    shared and read-only). Its index is the rated frame's, so filtered rows select from it."""
+    return _period_with_benchmarks(database_url(), data_version(engine()), framework, period, benchmark)

@@ -44,3 +44,14 @@ def test_indicator_page_takes_the_benchmark_from_the_url(monkeypatch, app_databa
     at = _indicator(monkeypatch, app_database, {"code": "NI 151", "benchmark": "Great Britain"})
     assert not at.exception, at.exception
     assert at.selectbox(key="url_benchmark").value == "Great Britain"
+
+
+def test_overview_lists_red_red_exceptions_against_the_chosen_benchmark(monkeypatch, app_database):
+    monkeypatch.setenv("DATABASE_URL", app_database)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params["benchmark"] = "East of England"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="url_benchmark").value == "East of England"
+    assert any(s.value.startswith("Red-red: off target and worse than East of England")
+               for s in at.subheader)
