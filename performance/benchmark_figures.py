@@ -112,3 +112,13 @@ def part_title(rows: pd.DataFrame) -> str:
     with_value = rows[rows["area_value"].notna()].sort_values("period_order", kind="stable")
     period = with_value.iloc[-1]["period"] if len(with_value) else ""
     return f"{part_label(first['code'], first['part'])}, {period}: compared with other areas"
+
+
+def add_benchmark_to_multiples(charts: list[tuple[str, go.Figure]], rows: pd.DataFrame,
+                               benchmark: str) -> list[tuple[str, go.Figure]]:
+    """:func:`add_benchmark` on each small multiple of ``performance.figures.small_multiples``,
+    matched by its label ("NI 120 male") to the rows of its part."""
+    by_label = {part_label(code, part): group
+                for (code, part), group in rows.groupby(["code", "part"], sort=False, observed=True)}
+    return [(label, add_benchmark(figure, by_label[label], benchmark) if label in by_label else figure)
+            for label, figure in charts]

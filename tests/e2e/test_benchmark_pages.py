@@ -55,3 +55,14 @@ def test_overview_lists_red_red_exceptions_against_the_chosen_benchmark(monkeypa
     assert at.selectbox(key="url_benchmark").value == "East of England"
     assert any(s.value.startswith("Red-red: off target and worse than East of England")
                for s in at.subheader)
+
+
+def test_theme_board_page_has_the_benchmark_picker(monkeypatch, app_database):
+    monkeypatch.setenv("DATABASE_URL", app_database)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/3_Theme_board.py")
+    at.query_params["benchmark"] = "Great Britain"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="url_benchmark").value == "Great Britain"

@@ -55,3 +55,12 @@ def test_compare_areas_figure_is_sorted_with_this_area_highlighted():
     assert list(bar.y) == ["East of England", "England", "Luton (this area)"]
     assert list(bar.marker.color) == [OTHER_AREA_COLOUR, OTHER_AREA_COLOUR, OWN_AREA_COLOUR]
     assert np.allclose(bar.error_x.array, [0.0, 0.0, 0.2])
+
+
+def test_small_multiples_get_the_benchmark_line_of_their_own_part():
+    from performance.benchmark_figures import add_benchmark_to_multiples
+
+    figures = [("NI 152", go.Figure()), ("NI 999", go.Figure())]
+    charts = add_benchmark_to_multiples(figures, _rows(), "England")
+    assert [t.name for t in charts[0][1].data][0] == "England (benchmark)"
+    assert list(charts[1][1].data) == []  # no rows for that part: left as it was
