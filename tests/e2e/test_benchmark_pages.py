@@ -66,3 +66,35 @@ def test_theme_board_page_has_the_benchmark_picker(monkeypatch, app_database):
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="url_benchmark").value == "Great Britain"
+
+
+HEADER = "code,part,area,period,value,count,denominator,lower_95,upper_95,lower_998,upper_998,source\n"
+
+
+def _returns_page(monkeypatch, app_database) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", app_database)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/2_Returns.py")
+    return at.run()
+
+
+def test_returns_page_refuses_a_bad_comparators_file_with_row_and_column(monkeypatch, app_database):
+    at = _returns_page(monkeypatch, app_database)
+    at.file_uploader(key="comparators_upload").upload(
+        "bad.csv", (HEADER + "NI 117,,Narnia,2009/10 Q3,6.0,,,,,,,ONS\n").encode(), "text/csv")
+    at.run()
+    assert not at.exception, at.exception
+    assert any("nothing was saved" in e.value for e in at.error)
+    problems = at.dataframe[0].value
+    assert "unknown area 'Narnia'" in " ".join(problems.astype(str).agg(" ".join, axis=1))
+
+
+def test_returns_page_saves_good_comparator_values(monkeypatch, app_database):
+    at = _returns_page(monkeypatch, app_database)
+    at.file_uploader(key="comparators_upload").upload(
+        "good.csv", (HEADER + "NI 117,,England,2009/10 Q3,6.0,,,,,,,ONS (example)\n").encode(), "text/csv")
+    at.run()
+    at.button(key="save_comparators").click().run()
+    assert not at.exception, at.exception
+    assert any("1 benchmark values, 1 stored" in s.value for s in at.success), [e.value for e in at.error]
