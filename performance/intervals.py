@@ -98,12 +98,15 @@ def exact_poisson(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarr
 def poisson_limits(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """PHE's rule: exact limits for counts under 10, Byar's method from 10 up."""
     (o,) = _arrays(count)
-    small = o < EXACT_BELOW
-    lower_b, upper_b = byars(o, confidence)
-    if not small.any():
-        return lower_b, upper_b
-    lower_e, upper_e = exact_poisson(np.where(small, o, 0.0), confidence)
-    return np.where(small, lower_e, lower_b), np.where(small, upper_e, upper_b)
+    lower, upper = byars(o, confidence)
+    small = np.flatnonzero(o < EXACT_BELOW)
+    if len(small):  # the chi-squared quantiles are slow: only for the few small counts
+        lower = lower.copy() if lower.ndim else lower.reshape(1)
+        upper = upper.copy() if upper.ndim else upper.reshape(1)
+        flat_lower, flat_upper = lower.reshape(-1), upper.reshape(-1)
+        flat_lower[small], flat_upper[small] = exact_poisson(o.reshape(-1)[small], confidence)
+        lower, upper = flat_lower.reshape(o.shape), flat_upper.reshape(o.shape)
+    return lower, upper
 
 
 def method_for_unit(unit: str) -> str:
