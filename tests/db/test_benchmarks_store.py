@@ -175,3 +175,36 @@ def test_import_comparators_command_exits_0_then_2_for_a_bad_file(tmp_path):
     refused = run(bad)
     assert refused.returncode == 2
     assert "row 2, column 'area': unknown area 'Narnia'" in refused.stderr
+
+
+def test_rag_command_compares_a_return_with_its_counts_against_the_benchmark(tmp_path):
+    import csv
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "DEMO_DATA": "off"}
+
+    def run(*args):
+        done = subprocess.run([sys.executable, "-m", "performance", *args], cwd=REPO_ROOT, env=env,
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    template = tmp_path / "q3.xlsx"
+    run("template", "--period", "2009/10 Q3", "--out", str(template))
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Returns"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "NI 117":  # NEET, lower is better: 67 of 1,000 is 6.7% (5.31% to 8.42%)
+            for column, value in (("value", 6.7), ("numerator", 67), ("denominator", 1000)):
+                row[header.index(column)].value = value
+    wb.save(template)
+    run("import-returns", str(template))
+    comparators = tmp_path / "england.csv"
+    comparators.write_text(f"{HEADER}\nNI 117,,England,2009/10 Q2,9.0,,,,,,,illustrative England value\n")
+    run("import-comparators", str(comparators))
+    out = run("rag", "--period", "2009/10 Q3", "--benchmark", "England").stdout
+    neet = next(r for r in csv.DictReader(io.StringIO(out)) if r["code"] == "NI 117")
+    assert (neet["count"], neet["denominator"]) == ("67.0", "1000.0")
+    assert float(neet["lower_95"]) == pytest.approx(5.31, abs=0.01)
+    assert neet["benchmark"] == "England" and neet["benchmark_value"] == "9.0"
+    assert neet["compared_with_benchmark"] == "Better than benchmark"  # England above the interval
