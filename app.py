@@ -4,6 +4,7 @@ import streamlit as st
 
 from data_loaders.database import count_pending, database_description
 from performance import reward
+from performance.benchmark_rating import red_red, with_labels
 from performance.exports import overview_table, report_pack
 from performance.overview import (
     apply_filters,
@@ -17,6 +18,7 @@ from performance.overview import (
     signed,
 )
 from performance.vocabulary import METRIC_DELTA_COLOURS, STATUSES, status_badge
+from ui.benchmarks import benchmark_picker, period_with_benchmarks
 from ui.filters import filter_widgets, url_select
 from ui.page import demo_banner, engine, load_rated, page_setup, with_reasons
 from ui.reasons import matrix_rows
@@ -31,6 +33,7 @@ if ctx.user.can("sign_off") and (waiting := count_pending(engine())):
 rated = load_rated(ctx.framework)
 periods = period_options(rated)
 period = url_select("Period", periods, "period", default=latest_period(rated))
+benchmark = benchmark_picker()
 filters = filter_widgets(rated)
 rows = apply_filters(rated, filters)
 # Reasons are built for the rows shown (this period's; the matrix's page), not for every row.
@@ -59,6 +62,20 @@ else:
                        "commentary", "action", "is_demo"]],
                key="exceptions", title=f"Exceptions {period}",
                about={"Period": period, "Filters": filters.describe()})
+
+st.subheader(f"Red-red: off target and worse than {benchmark}")
+st.caption(f"Red against the target and significantly worse than {benchmark} (its value outside the "
+           "95% confidence interval, on the worse side), or getting worse over the last five points.")
+compared = period_with_benchmarks(ctx.framework, period, benchmark)
+reds = with_reasons(red_red(compared.loc[compared.index.intersection(rows.index)]))
+if reds.empty:
+    st.success(f"No indicator is both red and worse than {benchmark} or getting worse.")
+else:
+    show_table(with_labels(reds)[["code", "part", "title", "theme_board", "value", "unit", "target", "status",
+                                  "lower_95", "upper_95", "benchmark_value", "benchmark_period",
+                                  "compared_with_benchmark", "trend", "reason"]],
+               key="red_red", title=f"Red-red {period}",
+               about={"Period": period, "Compared with": benchmark, "Filters": filters.describe()})
 
 st.subheader("Every indicator part")
 table = overview_table(shown, period)

@@ -112,8 +112,34 @@ def cmd_import_returns(args) -> int:
     return 0
 
 
+def cmd_import_comparators(args) -> int:
+    """Check and store benchmark values (issue 14): all or nothing, problems by row and column."""
+    from data_loaders.benchmarks_store import fingertips_parts, known_areas, store_benchmark_values
+    from data_loaders.comparators_file import check_comparators_file
+    from data_loaders.database import file_checksum
+
+    engine, register = _open()
+    path = Path(args.file)
+    data = path.read_bytes()
+    check = check_comparators_file(register, data, path.name, known_areas(engine), fingertips_parts(engine))
+    for warning in check.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not check.ok:
+        print(f"{path.name} refused; nothing was stored:", file=sys.stderr)
+        for error in check.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    result = store_benchmark_values(engine, check.rows, file_name=path.name,
+                                    checksum=file_checksum(data), submitted_by=args.submitted_by)
+    print(f"imported {path.name}: {result['summary']} (load {result['load_id']})")
+    return 0
+
+
 RAG_CSV_COLUMNS = ["code", "part", "period", "value", "target", "status", "direction",
                    "direction_year", "reason"]
+# issue 14: intervals, comparison with the --benchmark area and recent trend (in words)
+RAG_BENCHMARK_COLUMNS = ["count", "denominator", "lower_95", "upper_95", "benchmark",
+                         "benchmark_value", "compared_with_benchmark", "trend"]
 
 
 def cmd_rag(args) -> int:
@@ -141,8 +167,26 @@ def cmd_rag(args) -> int:
             return 2
         rated = rated[rated["theme_board"] == args.theme_board]
     rated = rated.assign(reason=rag.explain(rated, register).to_numpy())
-    rated[RAG_CSV_COLUMNS].to_csv(sys.stdout, index=False)
+    try:
+        rated = _with_benchmarks(rated, register, args.benchmark)
+    except ValueError as exc:
+        return _refuse(f"--benchmark: {exc}")
+    rated[RAG_CSV_COLUMNS + RAG_BENCHMARK_COLUMNS].to_csv(sys.stdout, index=False)
     return 0
+
+
+def _with_benchmarks(rated, register, benchmark: str):
+    """The rated rows with intervals, the benchmark comparison and trend, in the client's words."""
+    from data_loaders.benchmarks_store import known_areas, own_series, read_benchmark_values
+    from data_loaders.database import make_engine
+    from performance.benchmark_rating import with_benchmarks, with_labels
+
+    engine = make_engine()
+    areas = known_areas(engine)
+    if benchmark not in areas:
+        raise ValueError(f"unknown area '{benchmark}'; known: {', '.join(sorted(areas))}")
+    values = read_benchmark_values(engine, register)
+    return with_labels(with_benchmarks(rated, benchmark, values, own_series(engine, register)))
 
 
 def _refuse(message: str) -> int:
@@ -481,6 +525,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", help='e.g. "2009/10 Q3"; default: the latest period with data')
     p.add_argument("--theme-board")
     p.add_argument("--framework")
+    p.add_argument("--benchmark", default="England",
+                   help="area to compare with (England, East of England, Great Britain, ...)")
     p.set_defaults(func=cmd_rag)
 
     p = sub.add_parser("users", help="grant or remove roles (the first admin is made here)")
@@ -506,6 +552,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--submitted-by", default=getpass.getuser())
     p.set_defaults(func=cmd_import_returns)
+
+    p = sub.add_parser("import-comparators",
+                       help="check and store benchmark values (.xlsx, .csv or a Fingertips download)")
+    p.add_argument("file")
+    p.add_argument("--submitted-by", default=getpass.getuser())
+    p.set_defaults(func=cmd_import_comparators)
 
     p = sub.add_parser("export", help="write the overview's table of indicator parts for a period "
                                      "(.xlsx, or .csv)")

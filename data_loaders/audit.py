@@ -14,7 +14,10 @@ from data_loaders import schema as s
 ACTIONS = ("return_submitted", "return_corrected", "return_approved", "return_sent_back",
            "commentary_edited", "tolerance_changed", "setting_changed", "role_granted",
            "role_removed", "target_version_added", "register_edited", "contact_changed",
-           "deadline_set", "reminder_sent")
+           "deadline_set", "reminder_sent",
+           # issue 14: benchmark values and areas
+           "benchmark_value_imported", "benchmark_value_corrected", "benchmark_group_edited",
+           "fingertips_id_set")
 
 
 def _text(value) -> str:

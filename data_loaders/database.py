@@ -389,7 +389,8 @@ def _value_rows(rows: pd.DataFrame, own_area: dict[str, str]) -> list[dict]:
         comparator_value = r.get("comparator_value")
         if r.get("comparator") and comparator_value is not None and comparator_value == comparator_value:
             out.append({**r, "area": r["comparator"], "value": comparator_value,
-                        "forecast_year_end": None, "commentary": "", "action": ""})
+                        "forecast_year_end": None, "commentary": "", "action": "",
+                        "numerator": None, "denominator": None})
     return out
 
 
@@ -478,7 +479,9 @@ def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksu
                     "provisional": bool(r.get("provisional")), "commentary": r.get("commentary") or "",
                     "action": r.get("action") or "", "source": r.get("source") or source or file_name,
                     "is_demo": is_demo, "state": state, "submitted_by": submitted_by,
-                    "submitted_at": stamp, "load_id": load_id})
+                    "submitted_at": stamp, "load_id": load_id,
+                    # issue 14: the count and denominator behind the value, where given
+                    "numerator": _clean(r.get("numerator")), "denominator": _clean(r.get("denominator"))})
                 if progress and (i % 500 == 0 or i == total):
                     progress(i, total)
             real = set() if is_demo else _keys_with_real_values(conn, flat, ids, areas)

@@ -22,7 +22,9 @@ TEMPLATE_SHEETS = (rt.SHEET, GUIDANCE_SHEET, ABOUT_SHEET)
 _LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 _HEADER_FONT = Font(bold=True)
 _WIDTHS = {"code": 11, "part": 18, "period": 12, "value": 11, "comparator_value": 17,
-           "forecast_year_end": 17, "provisional": 12, "commentary": 60, "action": 60}
+           "forecast_year_end": 17, "provisional": 12, "commentary": 60, "action": 60,
+           "numerator": 12, "denominator": 13}
+_TEMPLATE_COLUMNS = rt.COLUMNS + rt.COUNT_COLUMNS  # the counts last: older templates lack them
 
 
 def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
@@ -35,10 +37,10 @@ def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = rt.SHEET
-    ws.append(list(rt.COLUMNS))
+    ws.append(list(_TEMPLATE_COLUMNS))
     for r in rows.itertuples():
-        ws.append([r.code, r.part, r.period, None, None, None, "no", None, None])
-    for idx, name in enumerate(rt.COLUMNS, start=1):
+        ws.append([r.code, r.part, r.period, None, None, None, "no", None, None, None, None])
+    for idx, name in enumerate(_TEMPLATE_COLUMNS, start=1):
         letter = get_column_letter(idx)
         ws.column_dimensions[letter].width = _WIDTHS[name]
         ws.cell(row=1, column=idx).font = _HEADER_FONT
@@ -85,6 +87,8 @@ def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
         "comparator_value: only for gap targets (NI 151: Great Britain; NI 152: England).",
         "forecast_year_end: your forecast of the year-end outturn, if you have one.",
         "provisional: yes if the figure is not yet confirmed.",
+        "numerator, denominator: optional, the count and population behind a percentage or rate",
+        "  (e.g. 65 of 1,000 for 6.5%); the value must agree with them. They give its confidence interval.",
         "commentary: what the figure shows. action: what is being done; expected for every",
         "  amber or red indicator.",
         "Rows left without a value are not imported. The 'Guidance' sheet shows each indicator's",
@@ -134,12 +138,12 @@ def read_returns_file(source: bytes | str | Path, name: str | None = None,
             position = sheetnames.index(rt.SHEET) + 1
             errors.append(CellError(rt.SHEET, None, None,
                                     f"must be the first sheet (it is sheet {position})"))
-        sheet, found = read_sheet(wb, rt.SHEET, rt.COLUMNS, max_rows=max_rows)
+        sheet, found = read_sheet(wb, rt.SHEET, rt.COLUMNS, rt.COUNT_COLUMNS, max_rows=max_rows)
         errors.extend(found)
         if sheet is not None:
-            extra = [h for h in sheet.header if h and h not in rt.COLUMNS]
+            extra = [h for h in sheet.header if h and h not in _TEMPLATE_COLUMNS]
             errors.extend(CellError(rt.SHEET, 1, h, "is not a column of the template; the columns are "
-                                    + ", ".join(rt.COLUMNS)) for h in extra)
+                                    + ", ".join(_TEMPLATE_COLUMNS)) for h in extra)
     if sheet is not None and not sheet.rows:
         errors.append(CellError(rt.SHEET, None, None, "has no rows; the workbook is empty"))
     if errors:

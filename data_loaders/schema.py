@@ -149,6 +149,9 @@ returns = Table(
     Column("reviewed_by", String(255), nullable=False, default=""),
     Column("reviewed_at", DateTime(timezone=True), nullable=True),
     Column("review_reason", Text, nullable=False, default=""),
+    # Optional count and denominator behind the value (issue 14: confidence intervals).
+    Column("numerator", Float, nullable=True),
+    Column("denominator", Float, nullable=True),
     UniqueConstraint("part_id", "area_id", "period", "version",
                      name="uq_returns_part_area_period_version"),
 )
@@ -215,4 +218,58 @@ return_deadlines = Table(
     Column("period", String(10), nullable=False),
     Column("due_date", Date, nullable=False),
     UniqueConstraint("framework", "period", name="uq_return_deadlines_framework_period"),
+)
+
+# --- benchmarks (issue 14) ------------------------------------------------------------------
+
+# Areas a framework's own area is compared with: England, the region, GB, and named groups of
+# statistical neighbours (kind neighbour_group) whose members an admin edits.
+benchmark_areas = Table(
+    "benchmark_areas", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("source", Text, nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+)
+
+benchmark_group_members = Table(
+    "benchmark_group_members", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", ForeignKey("benchmark_areas.id"), nullable=False),
+    Column("member", String(120), nullable=False),
+    Column("source", Text, nullable=False, default=""),
+    UniqueConstraint("group_id", "member", name="uq_benchmark_group_members_group_member"),
+)
+
+# Every benchmark value ever imported: a changed value is the next version, never overwritten.
+benchmark_values = Table(
+    "benchmark_values", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("part_id", ForeignKey("indicator_parts.id"), nullable=False),
+    Column("area_id", ForeignKey("benchmark_areas.id"), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("count", Float, nullable=True),
+    Column("denominator", Float, nullable=True),
+    Column("lower_95", Float, nullable=True),
+    Column("upper_95", Float, nullable=True),
+    Column("lower_998", Float, nullable=True),
+    Column("upper_998", Float, nullable=True),
+    Column("source", Text, nullable=False, default=""),
+    Column("submitted_by", String(255), nullable=False, default=""),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("load_id", ForeignKey("loads.id"), nullable=True),
+    UniqueConstraint("part_id", "area_id", "period", "version",
+                     name="uq_benchmark_values_part_area_period_version"),
+)
+
+# Which Fingertips indicator an indicator part is, for reading Fingertips' data-download CSV.
+fingertips_indicators = Table(
+    "fingertips_indicators", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("part_id", ForeignKey("indicator_parts.id"), nullable=False, unique=True),
+    Column("fingertips_id", Integer, nullable=False),
+    Column("source", Text, nullable=False, default=""),
 )

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from data_loaders.benchmarks_store import fingertips_parts, known_areas, store_benchmark_values
+from data_loaders.comparators_file import check_comparators_file
 from data_loaders.database import (
     ReturnConflict,
     current_versions,
@@ -38,6 +40,32 @@ st.download_button(
     file_name=f"returns {period.replace('/', '-')}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:")
+
+if ctx.user.can("sign_off"):
+    with st.expander("Benchmark values: England, the region, Great Britain, statistical neighbours"):
+        st.caption("An .xlsx or .csv with the columns code, part, area, period, value, count, "
+                   "denominator, lower_95, upper_95, lower_998, upper_998, source (part, the counts and "
+                   "the limits optional), or a Fingertips data download. Checked whole: a file with any "
+                   "problem saves nothing. See docs/benchmarks.md.")
+        comparators = st.file_uploader("Benchmark values file", type=["xlsx", "csv"],
+                                       key="comparators_upload")
+        if comparators is not None:
+            comparators_data = comparators.getvalue()
+            checked = check_comparators_file(ctx.register, comparators_data, comparators.name,
+                                             known_areas(engine()), fingertips_parts(engine()))
+            for warning in checked.warnings:
+                st.warning(warning)
+            if not checked.ok:
+                st.error(f"**{comparators.name}** cannot be imported; nothing was saved. "
+                         f"Fix these {len(checked.errors)} problems and upload it again:")
+                st.dataframe(errors_table(checked.errors), width="stretch", hide_index=True)
+            else:
+                st.dataframe(checked.rows, width="stretch", hide_index=True)
+                if st.button(f"Save {len(checked.rows)} benchmark values", key="save_comparators"):
+                    saved = store_benchmark_values(engine(), checked.rows, file_name=comparators.name,
+                                                   checksum=file_checksum(comparators_data),
+                                                   submitted_by=ctx.user.email)
+                    st.success(f"Saved: {saved['summary']}.")
 
 st.subheader("2. Upload the filled-in template")
 if ctx.user.local:

@@ -4,10 +4,18 @@ import streamlit as st
 
 from data_loaders.database import edit_commentary, return_history
 from performance.access import sees_pending
+from performance.benchmark_figures import (
+    add_benchmark,
+    compare_areas_figure,
+    compare_areas_values,
+    part_title,
+)
+from performance.benchmark_rating import with_benchmarks, with_labels
 from performance.figures import trajectory_figure
 from performance.register import indicator_parts, indicator_summary, target_history
 from performance.returns import commentable_values
 from performance.tables import TARGET_BLANKS, direction_badge
+from ui.benchmarks import benchmark_picker, load_benchmark_data
 from ui.filters import url_select
 from ui.page import demo_banner, engine, load_rated, page_setup, saving, with_reasons
 from ui.tables import show_table
@@ -16,6 +24,7 @@ ctx = page_setup("Indicator detail")
 rated = load_rated(ctx.framework)
 codes = list(dict.fromkeys(rated["code"]))
 code = url_select("Indicator", codes, "code", default=codes[0])
+benchmark = benchmark_picker()
 parts = indicator_parts(ctx.register, ctx.framework, code)
 first = parts.iloc[0]
 
@@ -25,7 +34,8 @@ show_table(parts[["part", "unit", "polarity", "measure", "frequency", "baseline"
                   "baseline_text", "comparator", "notes", "source"]],
            key="definition", title=f"{code} definition")
 
-rows = with_reasons(rated[rated["code"] == code])
+_, benchmark_values, series = load_benchmark_data()
+rows = with_benchmarks(with_reasons(rated[rated["code"] == code]), benchmark, benchmark_values, series)
 for part in parts["part"]:
     part_rows = rows[rows["part"] == part]
     label = f"{code} {part}".strip()
@@ -35,9 +45,14 @@ for part in parts["part"]:
         st.markdown(f"**{label}, {r['period']}:** {r['reason'].rstrip('.')}. "
                     f"Direction: {direction_badge(r['direction']) or 'not known'} on the previous "
                     f"period, {direction_badge(r['direction_year']) or 'not known'} on a year earlier.")
-    st.plotly_chart(trajectory_figure(part_rows, ctx.register.targets,
-                                      title=label), width="stretch", key=f"trajectory_{part}",
-                    config={"displaylogo": False})
+    figure = add_benchmark(trajectory_figure(part_rows, ctx.register.targets, title=label),
+                           part_rows, benchmark)
+    st.plotly_chart(figure, width="stretch", key=f"trajectory_{part}", config={"displaylogo": False})
+    areas = compare_areas_values(benchmark_values, part_rows, part_rows["own_area"].iloc[0])
+    if len(areas) > 1:
+        chart = compare_areas_figure(areas, part_rows["own_area"].iloc[0], title=part_title(part_rows),
+                                     unit=str(part_rows["unit"].iloc[0]))
+        st.plotly_chart(chart, width="stretch", key=f"compare_areas_{part}", config={"displaylogo": False})
 
 st.subheader("Targets: every version")
 st.caption("Each year's versions in the order they took effect: the original first, then each "
@@ -47,10 +62,12 @@ show_table(target_history(ctx.register, ctx.framework, code), key="targets", tit
            blanks=TARGET_BLANKS)
 
 st.subheader("Status in every period, with the reason")
-statuses = rows[rows["status"] != "not_due"]
+statuses = with_labels(rows[rows["status"] != "not_due"])
 show_table(statuses[["part", "period", "value", "unit", "target", "original_target", "status",
                      "direction", "direction_year", "forecast_year_end", "forecast_basis",
-                     "forecast_status", "comparator_value", "reason", "provisional", "is_demo"]],
+                     "forecast_status", "comparator_value", "reason", "provisional", "is_demo",
+                     "lower_95", "upper_95", "benchmark", "benchmark_value", "benchmark_period",
+                     "compared_with_benchmark", "trend"]],
            key="statuses", title=f"{code} statuses")
 
 st.subheader("Every return, with its versions")

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from performance.comparators import count_problems
 from performance.errors import CellError
 from performance.periods import Period, PeriodError, parse_period, parse_year
 from performance.register import Register, current_targets
@@ -25,6 +26,9 @@ TEXT_COLUMNS = ("commentary", "action")
 NUMBER_COLUMNS = ("value", "comparator_value", "forecast_year_end")
 # Units whose figures a percent-formatted cell can hold (6.5% is the 6.5 of a percentage).
 PERCENT_UNITS = ("percent", "percentage_points")
+# Optional (issue 14): the count and denominator behind the value, for confidence intervals.
+# Templates made before them are still read.
+COUNT_COLUMNS = ("numerator", "denominator")
 
 
 @dataclass
@@ -130,7 +134,7 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
         part = _text(rec.get("part"))
         raw_period = _text(rec.get("period"))
         numbers, unreadable = {}, False
-        for column in NUMBER_COLUMNS:
+        for column in NUMBER_COLUMNS + COUNT_COLUMNS:
             numbers[column], problem = cell_number(rec.get(column))
             if problem:
                 err(column, problem)
@@ -208,6 +212,13 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
         if refused:
             continue
         value = numbers["value"]
+        counts = {c: (None if numbers[c] != numbers[c] else numbers[c]) for c in COUNT_COLUMNS}
+        problems = count_problems(unit, value, rec.get("value"), counts["numerator"],
+                                  counts["denominator"], names=COUNT_COLUMNS)
+        for column, message in problems:
+            err(column, message)
+        if problems:
+            continue
         if indicator["comparator"] == "" and numbers["comparator_value"] == numbers["comparator_value"]:
             warnings.append(CellError(SHEET, number, "comparator_value",
                                       f"{code} has no comparator area; the value is ignored"))
@@ -223,12 +234,13 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
             "provisional": provisional == "yes",
             "commentary": _text(rec.get("commentary"), strip=False),
             "action": _text(rec.get("action"), strip=False),
+            "numerator": numbers["numerator"], "denominator": numbers["denominator"],
         })
     if not out and not errors:
         errors.append(CellError(SHEET, None, "value", "no values are filled in; nothing to import"))
     frame = pd.DataFrame(out, columns=["row", "framework", "code", "part", "period", "value",
                                        "comparator", "comparator_value", "forecast_year_end",
-                                       "provisional", "commentary", "action"])
+                                       "provisional", "commentary", "action", *COUNT_COLUMNS])
     return ReturnsCheck(rows=frame, errors=errors, warnings=warnings)
 
 

@@ -189,3 +189,29 @@ RETURN_STATE_LABELS: Final = {
     "overdue": "Overdue", "missing": "Missing", "sent_back": "Sent back",
     "awaiting_sign_off": "Awaiting sign-off", "submitted": "Submitted", "published": "Published",
 }
+
+# --- benchmarks (issue 14): comparison with England, the region, GB, neighbours --------------
+# Codes are performance.benchmarks.COMPARISONS / TRENDS; people see only these words.
+
+BENCHMARK_AREAS: Final = ("England", "East of England", "Great Britain", "Statistical neighbours")
+DEFAULT_BENCHMARK: Final = "England"
+BENCHMARK_AREA_KINDS: Final = ("country", "region", "neighbour_group")
+COMPARISON_LABELS: Final = {
+    "better": "Better than benchmark", "similar": "Similar to benchmark",
+    "worse": "Worse than benchmark", "higher": "Higher than benchmark",
+    "lower": "Lower than benchmark", "not_compared": "Not compared",
+}
+TREND_LABELS: Final = {
+    "increasing_better": "Increasing and getting better",
+    "increasing_worse": "Increasing and getting worse",
+    "decreasing_better": "Decreasing and getting better",
+    "decreasing_worse": "Decreasing and getting worse",
+    "increasing": "Increasing", "decreasing": "Decreasing",
+    "no_significant_change": "No significant change",
+    "cannot_be_calculated": "Cannot be calculated",
+}
+# The comparators file (python -m performance import-comparators FILE).
+COMPARATOR_COLUMNS: Final = ("code", "area", "period", "value", "source")
+COMPARATOR_OPTIONAL_COLUMNS: Final = (
+    "part", "count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998",
+)

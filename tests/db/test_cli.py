@@ -70,7 +70,8 @@ def test_rag_prints_csv_of_every_part_with_reasons(cli):
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == ["code", "part", "period", "value", "target", "status", "direction",
-                             "direction_year", "reason"]
+                             "direction_year", "reason", "count", "denominator", "lower_95", "upper_95",
+                             "benchmark", "benchmark_value", "compared_with_benchmark", "trend"]
     neet = next(r for r in rows if r["code"] == "NI 117")
     # 001_7c62a6d3c6b93d0e.txt line 576: 6.55% (unconfirmed) against 6.5% was reported green
     assert (neet["value"], neet["target"], neet["status"]) == ("6.55", "6.5", "green")

@@ -77,7 +77,8 @@ def test_template_lists_due_parts_with_locked_identity_columns(register):
     wb = _template(register)
     ws = wb["Returns"]
     assert [c.value for c in ws[1]] == ["code", "part", "period", "value", "comparator_value",
-                                        "forecast_year_end", "provisional", "commentary", "action"]
+                                        "forecast_year_end", "provisional", "commentary", "action",
+                                        "numerator", "denominator"]
     rows = [(r[0], r[1] or "", r[2]) for r in ws.iter_rows(min_row=2, values_only=True)]
     assert rows == [("NI 117", "", PERIOD), ("NI 120", "female", PERIOD), ("NI 120", "male", PERIOD),
                     ("NI 155", "", PERIOD)] or sorted(rows) == sorted(

@@ -26,8 +26,8 @@ def test_bench_quick_prints_the_table_and_writes_the_results(tmp_path):
     assert done.returncode == 0, done.stderr
     header = next(line for line in done.stdout.splitlines() if line.startswith("measurement"))
     assert all(column in header for column in COLUMNS)
-    for name in ("rag_1m_arrays", "rag_1m_rate", "import_10k_sqlite", "import_10k_postgresql",
-                 "export_10k", "overview_render_luton", "overview_render_scale",
+    for name in ("rag_1m_arrays", "rag_1m_rate", "benchmarks_1m", "import_10k_sqlite",
+                 "import_10k_postgresql", "export_10k", "overview_render_luton", "overview_render_scale",
                  "overview_after_change_scale", "browser_overview", "server_memory_scale",
                  "server_memory_20_tabs", "paper_pdf_luton", "paper_pdf_scale"):
         assert any(line.startswith(name) for line in done.stdout.splitlines()), name

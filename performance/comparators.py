@@ -1,0 +1,235 @@
+"""Checking benchmark values (comparators file or Fingertips download) row by row.
+
+Pure: takes rows already read from a file (``(row number, {column: value})``) and the
+register, returns every problem by row and column and the clean rows. Nothing is stored
+unless every row is clean (``data_loaders.benchmarks_store.store_benchmark_values``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from performance.errors import CellError
+from performance.intervals import RATE_MULTIPLIERS
+from performance.periods import PeriodError, parse_period, parse_year
+from performance.register import Register
+
+__all__ = ["FINGERTIPS_COLUMNS", "VALUE_COLUMNS", "ComparatorsCheck", "check_comparator_rows",
+           "count_problems", "fingertips_rows"]
+
+VALUE_COLUMNS = ("framework", "code", "part", "area", "period", "value", "count", "denominator",
+                 "lower_95", "upper_95", "lower_998", "upper_998", "source")
+NUMBERS = ("value", "count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998")
+# Fingertips' data-download CSV: its column names, and ours.
+FINGERTIPS_COLUMNS = {
+    "Indicator ID": "fingertips_id", "Area Name": "area", "Time period": "period",
+    "Value": "value", "Count": "count", "Denominator": "denominator",
+    "Lower CI 95.0 limit": "lower_95", "Upper CI 95.0 limit": "upper_95",
+    "Lower CI 99.8 limit": "lower_998", "Upper CI 99.8 limit": "upper_998",
+}
+# Fingertips names regions "... region"; the register names the area without it.
+_FINGERTIPS_AREA_SUFFIX = " region"
+
+
+@dataclass
+class ComparatorsCheck:
+    """The outcome of checking a file: errors (nothing may be stored), warnings, clean rows."""
+
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=VALUE_COLUMNS))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _blank(raw) -> bool:
+    return raw is None or (isinstance(raw, float) and math.isnan(raw)) or (
+        isinstance(raw, str) and not raw.strip())
+
+
+def _number(raw) -> float | None | str:
+    """A finite float, None for blank, or an error message."""
+    if _blank(raw):
+        return None
+    if isinstance(raw, bool):
+        return "is not a number"
+    try:
+        number = float(str(raw).strip().replace(",", "")) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        return f"'{raw}' is not a number"
+    if not math.isfinite(number):
+        return f"'{raw}' is not a finite number"
+    return number
+
+
+def _decimals(raw) -> int:
+    text = str(raw).strip()
+    return len(text.split(".", 1)[1]) if "." in text and "e" not in text.lower() else 0
+
+
+def count_problems(unit: str, value: float | None, raw_value, count: float | None,
+                   denominator: float | None, names: tuple[str, str] = ("count", "denominator")
+                   ) -> list[tuple[str, str]]:
+    """Problems with a value's count and denominator, as (column, message) pairs.
+
+    A count must be 0 or more, a denominator above 0 and the count no more than the
+    denominator; where both are given, a percentage or a crude rate must agree with them to the
+    precision the value is written with (6.6 from 66 of 1,000; 6.55 needs 65.5 of 1,000).
+    """
+    problems = []
+    count_name, denominator_name = names
+    if count is not None and count < 0:
+        problems.append((count_name, f"{count:g} is negative"))
+    if denominator is not None and denominator <= 0:
+        problems.append((denominator_name, f"{denominator:g} must be above 0"))
+    if count is not None and denominator is not None and count > denominator:
+        problems.append((count_name, f"the {count_name} {count:g} is more than the "
+                                     f"{denominator_name} {denominator:g}"))
+    elif (count is not None and denominator is not None and denominator > 0 and value is not None
+          and not problems and (unit == "percent" or unit in RATE_MULTIPLIERS)):
+        implied = count / denominator * (100.0 if unit == "percent" else RATE_MULTIPLIERS[unit])
+        shown = _decimals(raw_value)
+        if abs(implied - value) > 0.5 * 10.0 ** -shown + 1e-9:
+            problems.append(("value", f"{value:g} does not agree with {count_name} {count:g} and "
+                                      f"{denominator_name} {denominator:g}, which give "
+                                      f"{implied:.{shown + 1}f}"))
+    return problems
+
+
+def check_comparator_rows(register: Register, sheet: str, rows: list[tuple[int, dict]],
+                          areas: set[str]) -> ComparatorsCheck:
+    """Check benchmark-value rows against the register and the known benchmark ``areas``.
+
+    Refused, each with its row and column: unknown area, unknown code or part, a period that
+    is not a period or is outside the framework's years, a value, count, denominator or limit
+    that is not a finite number or is impossible for the unit (a percentage outside 0-100, a
+    negative count or rate), a count above its denominator, a value that does not agree with
+    its count and denominator, limits not around the value, no source, the same value twice.
+    """
+    check = ComparatorsCheck()
+    ind = register.indicators
+    parts = {(r.framework, r.code, r.part): r for r in ind.itertuples()}
+    frameworks_of: dict[str, list[str]] = {}
+    for r in ind.itertuples():
+        frameworks_of.setdefault(r.code, [])
+        if r.framework not in frameworks_of[r.code]:
+            frameworks_of[r.code].append(r.framework)
+    years = {r.framework: (parse_year(r.first_year), parse_year(r.last_year))
+             for r in register.frameworks.itertuples()}
+    clean, seen = [], {}
+    for number, raw in rows:
+        def error(column, message, number=number):
+            check.errors.append(CellError(sheet, number, column, message))
+
+        before = len(check.errors)
+        code = "" if _blank(raw.get("code")) else str(raw.get("code")).strip()
+        part = "" if _blank(raw.get("part")) else str(raw.get("part")).strip()
+        framework = "" if _blank(raw.get("framework")) else str(raw.get("framework")).strip()
+        row = None
+        if not code:
+            error("code", "the indicator code is missing")
+        elif code not in frameworks_of:
+            error("code", f"unknown indicator code '{code}'")
+        else:
+            if not framework:
+                if len(frameworks_of[code]) > 1:
+                    error("framework", f"'{code}' is in several frameworks "
+                          f"({', '.join(frameworks_of[code])}); add a framework column")
+                framework = frameworks_of[code][0]
+            row = parts.get((framework, code, part))
+            if row is None:
+                known = [p for (f, c, p) in parts if f == framework and c == code]
+                error("part", f"'{code}' has no part '{part}'"
+                      + (f"; its parts: {', '.join(repr(p) for p in known)}" if known else ""))
+        area = "" if _blank(raw.get("area")) else str(raw.get("area")).strip()
+        if not area:
+            error("area", "the area is missing")
+        elif area not in areas:
+            error("area", f"unknown area '{area}'; known: {', '.join(sorted(areas))}")
+        period_text = "" if _blank(raw.get("period")) else str(raw.get("period")).strip()
+        period = None
+        try:
+            period = parse_period(period_text)
+        except PeriodError as exc:
+            error("period", str(exc))
+        if period is not None and row is not None:
+            first, last = years[framework]
+            if not first <= period.year <= last:
+                error("period", f"{period} is outside {framework} "
+                      f"({register.frameworks.set_index('framework').loc[framework, 'first_year']} to "
+                      f"{register.frameworks.set_index('framework').loc[framework, 'last_year']})")
+        numbers = {}
+        for column in NUMBERS:
+            got = _number(raw.get(column))
+            if isinstance(got, str):
+                error(column, got)
+                got = None
+            numbers[column] = got
+        value = numbers["value"]
+        if value is None and _blank(raw.get("value")):
+            error("value", "the value is missing")
+        unit = row.unit if row is not None else ""
+        if value is not None and unit == "percent" and not 0.0 <= value <= 100.0:
+            error("value", f"{value:g} is not a percentage (0 to 100)")
+        if value is not None and (unit in RATE_MULTIPLIERS or unit == "count") and value < 0:
+            error("value", f"{value:g} is negative; a {unit.replace('_', ' ')} cannot be")
+        for column, message in count_problems(unit, value, raw.get("value"), numbers["count"],
+                                              numbers["denominator"]):
+            error(column, message)
+        for level in ("95", "998"):
+            lo, up = numbers[f"lower_{level}"], numbers[f"upper_{level}"]
+            if (lo is None) != (up is None):
+                error(f"lower_{level}" if lo is None else f"upper_{level}",
+                      f"give both {level[:2]}{'.8' if level == '998' else ''}% limits or neither")
+            elif lo is not None and value is not None and not lo <= value <= up:
+                error(f"lower_{level}", f"the limits {lo:g} to {up:g} are not around the value {value:g}")
+        source = "" if _blank(raw.get("source")) else str(raw.get("source")).strip()
+        if not source:
+            error("source", "the source is missing (the publication the value comes from)")
+        if len(check.errors) == before:
+            key = (framework, code, part, area, str(period))
+            if key in seen:
+                error("period", f"the same value is also on row {seen[key]}")
+                continue
+            seen[key] = number
+            clean.append({"framework": framework, "code": code, "part": part, "area": area,
+                          "period": str(period), **numbers, "source": source})
+    if not check.errors:
+        check.rows = pd.DataFrame(clean, columns=VALUE_COLUMNS)
+    return check
+
+
+def fingertips_rows(rows: list[tuple[int, dict]], fingertips_parts: dict[int, tuple[str, str, str]],
+                    areas: set[str], source: str
+                    ) -> tuple[list[tuple[int, dict]], list[str], list[CellError]]:
+    """Turn a Fingertips data-download's rows into comparators rows.
+
+    A download holds every area of its type: rows for areas that are not benchmark areas are
+    left out (a warning says how many). An indicator ID the register does not map to a part is
+    refused with its row.
+    """
+    out, errors, skipped = [], [], 0
+    for number, raw in rows:
+        mapped = {ours: raw.get(theirs) for theirs, ours in FINGERTIPS_COLUMNS.items()}
+        area = "" if _blank(mapped["area"]) else str(mapped["area"]).strip()
+        if area.endswith(_FINGERTIPS_AREA_SUFFIX) and area.removesuffix(_FINGERTIPS_AREA_SUFFIX) in areas:
+            area = area.removesuffix(_FINGERTIPS_AREA_SUFFIX)
+        if area not in areas:
+            skipped += 1
+            continue
+        got = _number(mapped.pop("fingertips_id"))
+        if not isinstance(got, float) or int(got) not in fingertips_parts:
+            errors.append(CellError(None, number, "Indicator ID",
+                                    f"Fingertips indicator '{raw.get('Indicator ID')}' is not mapped "
+                                    "to an indicator part in the register"))
+            continue
+        framework, code, part = fingertips_parts[int(got)]
+        out.append((number, {**mapped, "area": area, "framework": framework, "code": code,
+                             "part": part, "source": source}))
+    warnings = [f"{skipped} rows for areas that are not benchmark areas were left out"] if skipped else []
+    return out, warnings, errors

@@ -1,0 +1,152 @@
+"""Benchmark columns joined to a rated frame: intervals, comparison, benchmark period, trend."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data_loaders.workbook import DEFAULT_REGISTER_PATH, read_register
+from performance import rag
+from performance.benchmark_rating import BENCHMARK_COLUMNS, red_red, with_benchmarks, with_labels
+
+FW = "Luton LAA 2008-11"
+QUARTERS = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in (2008, 2009, 2010) for q in (1, 2, 3, 4)]
+
+
+def _rated(periods, unit="percent", polarity="higher_is_better", measure="snapshot",
+           frequency="quarterly", status="green", code="NI 117"):
+    return pd.DataFrame({"framework": FW, "code": code, "part": "", "period": periods, "unit": unit,
+                         "polarity": polarity, "measure": measure, "frequency": frequency,
+                         "status": status})
+
+
+def _series(periods, numerator, denominator, code="NI 117", value=None):
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.broadcast_to(np.asarray(denominator, dtype=float), numerator.shape)
+    value = numerator / denominator * 100 if value is None else value
+    return pd.DataFrame({"framework": FW, "code": code, "part": "", "period": periods, "value": value,
+                         "numerator": numerator, "denominator": denominator})
+
+
+def _benchmarks(period, value, code="NI 117", area="England"):
+    return pd.DataFrame({"framework": [FW], "code": [code], "part": [""], "area": [area],
+                         "period": [period], "value": [value]})
+
+
+# 50 of 100: Wilson 95% 40.38 to 59.62; at 99.8% 35.24 to 64.76.
+@pytest.mark.parametrize(("polarity", "benchmark", "expected", "expected_998"), [
+    ("higher_is_better", 36.0, "better", "similar"),
+    ("lower_is_better", 36.0, "worse", "similar"),
+    ("not_applicable", 36.0, "higher", "similar"),
+    ("higher_is_better", 70.0, "worse", "worse"),
+    ("lower_is_better", 70.0, "better", "better"),
+    ("higher_is_better", 50.0, "similar", "similar"),
+])
+def test_comparison_uses_the_wilson_interval_of_the_count_and_polarity(polarity, benchmark, expected,
+                                                                         expected_998):
+    out = with_benchmarks(_rated(["2009/10 Q3"], polarity=polarity), "England",
+                          _benchmarks("2009/10 Q3", benchmark), _series(["2009/10 Q3"], [50], 100))
+    row = out.iloc[0]
+    assert row["lower_95"] == pytest.approx(40.383, abs=1e-3)
+    assert row["compared_with_benchmark"] == expected
+    assert row["compared_with_benchmark_998"] == expected_998
+    assert row["benchmark"] == "England" and row["benchmark_value"] == benchmark
+
+
+def test_the_latest_benchmark_value_at_or_before_the_period_is_used_and_named():
+    out = with_benchmarks(_rated(["2008/09 Q4", "2009/10 Q2"]), "England", _benchmarks("2008/09", 45.0),
+                          _series(["2008/09 Q4", "2009/10 Q2"], [50, 50], 100))
+    assert np.isnan(out.iloc[0]["benchmark_value"])  # 2008/09 (annual) comes after its Q4
+    assert out.iloc[0]["comparison_reason"] == "no benchmark value for this period or before"
+    assert out.iloc[1]["benchmark_value"] == 45.0
+    assert out.iloc[1]["benchmark_period"] == "2008/09"
+
+
+def test_a_running_total_is_compared_only_with_the_same_period():
+    rated = _rated(["2009/10 Q1", "2009/10 Q2"], unit="rate_per_100000", polarity="lower_is_better",
+                   measure="cumulative_in_year", code="NI 039")
+    series = _series(["2009/10 Q1", "2009/10 Q2"], [400, 800], 100_000, code="NI 039",
+                     value=[400.0, 800.0])
+    out = with_benchmarks(rated, "England", _benchmarks("2009/10 Q1", 300.0, code="NI 039"), series)
+    assert out.iloc[0]["compared_with_benchmark"] == "worse"  # 400 per 100,000 (361 to 441) above 300
+    assert out.iloc[1]["compared_with_benchmark"] == "not_compared"
+    assert "same period" in out.iloc[1]["comparison_reason"]
+
+
+def test_without_counts_or_benchmark_the_row_is_not_compared_and_says_why():
+    out = with_benchmarks(_rated(["2009/10 Q3"]), "England", _benchmarks("2009/10 Q3", 50.0), None)
+    assert out.iloc[0]["compared_with_benchmark"] == "not_compared"
+    assert out.iloc[0]["comparison_reason"].startswith("no confidence interval")
+    assert list(out.columns[-len(BENCHMARK_COLUMNS):]) == BENCHMARK_COLUMNS
+
+
+@pytest.mark.parametrize(("polarity", "numerators", "expected"), [
+    ("higher_is_better", [400, 450, 500, 550, 600], "increasing_better"),
+    ("lower_is_better", [400, 450, 500, 550, 600], "increasing_worse"),
+    ("higher_is_better", [600, 550, 500, 450, 400], "decreasing_worse"),
+    ("lower_is_better", [600, 550, 500, 450, 400], "decreasing_better"),
+    ("not_applicable", [400, 450, 500, 550, 600], "increasing"),
+    ("higher_is_better", [500, 502, 499, 501, 500], "no_significant_change"),
+])
+def test_recent_trend_of_a_quarterly_proportion_follows_polarity(polarity, numerators, expected):
+    periods = QUARTERS[3:8]
+    out = with_benchmarks(_rated([periods[-1]], polarity=polarity), "England", _benchmarks(periods[0], 1.0),
+                          _series(periods, numerators, 1000))
+    assert out.iloc[0]["trend"] == expected
+    assert out.iloc[0]["trend_basis"] == "quarterly"
+    assert out.iloc[0]["trend_reason"] == ""
+
+
+def test_trend_needs_five_consecutive_points():
+    periods = QUARTERS[0:3] + QUARTERS[4:6]  # Q4 2008/09 missing
+    out = with_benchmarks(_rated([periods[-1]]), "England", _benchmarks(periods[0], 1.0),
+                          _series(periods, [400, 450, 500, 550, 600], 1000))
+    assert out.iloc[0]["trend"] == "cannot_be_calculated"
+    assert out.iloc[0]["trend_reason"] == "fewer than five consecutive points"
+
+
+def test_trend_of_a_year_to_date_measure_uses_annual_values_and_weighted_rates():
+    years = ["2006/07", "2007/08", "2008/09", "2009/10", "2010/11"]
+    rated = _rated(["2010/11 Q2", "2010/11"], unit="rate_per_100000", polarity="lower_is_better",
+                   measure="cumulative_in_year", code="NI 039")
+    counts = np.array([1000, 1200, 1400, 1600, 1800])
+    series = _series(years, counts, 100_000, code="NI 039", value=counts.astype(float))
+    out = with_benchmarks(rated, "England", _benchmarks("2010/11", 1.0, code="NI 039"), series)
+    assert list(out["trend_basis"]) == ["annual", "annual"]
+    assert out.iloc[1]["trend"] == "increasing_worse"
+    # the latest annual point at or before 2010/11 Q2 is 2009/10: only four years up to it
+    assert out.iloc[0]["trend"] == "cannot_be_calculated"
+    assert out.iloc[0]["trend_reason"] == "fewer than five consecutive points"
+
+
+def test_trend_of_a_unit_without_an_interval_method_cannot_be_calculated():
+    periods = QUARTERS[3:8]
+    out = with_benchmarks(_rated([periods[-1]], unit="days"), "England", _benchmarks(periods[0], 1.0),
+                          _series(periods, [1, 2, 3, 4, 5], 10))
+    assert out.iloc[0]["trend"] == "cannot_be_calculated"
+    assert out.iloc[0]["trend_reason"] == "no confidence interval can be made for this unit"
+
+
+def test_red_red_lists_red_rows_worse_than_benchmark_or_getting_worse():
+    frame = pd.DataFrame({"status": ["red", "red", "red", "amber"],
+                          "compared_with_benchmark": ["worse", "similar", "similar", "worse"],
+                          "trend": ["no_significant_change", "decreasing_worse", "increasing_better",
+                                    "increasing_worse"]})
+    assert list(red_red(frame).index) == [0, 1]
+
+
+def test_labels_are_the_clients_words():
+    frame = pd.DataFrame({"compared_with_benchmark": ["similar"], "trend": ["increasing_better"]})
+    labelled = with_labels(frame)
+    assert labelled.iloc[0].tolist() == ["Similar to benchmark", "Increasing and getting better"]
+
+
+def test_with_benchmarks_works_on_the_real_rated_register():
+    register = read_register(DEFAULT_REGISTER_PATH)
+    rated = rag.rate(register, periods=["2009/10 Q1"])
+    values = register.returns[register.returns["area"] != "Luton"]  # England 12.3 and GB 74.3
+    out = with_benchmarks(rated, "England", values, None)
+    ni152 = out[out["code"] == "NI 152"].iloc[0]
+    assert ni152["benchmark_value"] == 12.3 and ni152["benchmark_period"] == "2009/10 Q1"
+    assert len(out) == len(rated)
