@@ -1,7 +1,7 @@
 """benchmarks: benchmark areas and groups, benchmark values, Fingertips register, counts on returns
 
 Revision ID: 0005
-Revises: 0003 (the lead re-points this to 0004 when merging; nothing here depends on 0004)
+Revises: 0004
 Create Date: 2026-12-04 03:15:00.000000
 """
 from alembic import op
