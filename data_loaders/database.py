@@ -790,7 +790,7 @@ def open_database_noting(url: str | None = None, register_path: str | Path = DEF
 
     A broken or missing workbook does not take the dashboard down when the database already
     holds a register: that register is served and the sentence returned says why the workbook
-    was not loaded (``python -m performance seed`` lists every problem). With no register in
+    was not loaded (``python manage.py seed`` lists every problem). With no register in
     the database there is nothing to serve: :class:`RegisterUnavailable`.
     """
     engine = make_engine(url)
@@ -834,9 +834,9 @@ def _seed_or_keep(engine: Engine, path: Path) -> str | None:
             raise RegisterUnavailable(
                 f"{path.name} cannot be loaded ({why}) and the database holds no register yet, "
                 f"so there is nothing to show. Fix the workbook ({path}); "
-                "`python -m performance seed` lists every problem.") from problem
+                "`python manage.py seed` lists every problem.") from problem
     note = (f"{path.name} was not loaded ({why}). The register the database holds is used "
             f"instead (loaded {pd.Timestamp(held.loaded_at):%d %B %Y %H:%M} UTC from "
-            f"{held.file_name}). Fix the workbook; `python -m performance seed` lists every problem.")
+            f"{held.file_name}). Fix the workbook; `python manage.py seed` lists every problem.")
     failures.log.warning("%s", note)
     return note

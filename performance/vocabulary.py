@@ -210,7 +210,7 @@ TREND_LABELS: Final = {
     "no_significant_change": "No significant change",
     "cannot_be_calculated": "Cannot be calculated",
 }
-# The comparators file (python -m performance import-comparators FILE).
+# The comparators file (python manage.py import-comparators FILE).
 COMPARATOR_COLUMNS: Final = ("code", "area", "period", "value", "source")
 COMPARATOR_OPTIONAL_COLUMNS: Final = (
     "part", "count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998",

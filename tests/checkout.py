@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-APP_FILES = ("app.py", "pages", "ui", "performance", "data_loaders", "indicators.xlsx", "alembic.ini",
+APP_FILES = ("app.py", "manage.py", "pages", "ui", "performance", "data_loaders", "indicators.xlsx",
+             "alembic.ini",
              ".streamlit")
 
 

@@ -166,7 +166,7 @@ def test_import_comparators_command_exits_0_then_2_for_a_bad_file(tmp_path):
     bad.write_text(f"{HEADER}\n{GOOD.replace('England', 'Narnia')}\n")
 
     def run(path):
-        return subprocess.run([sys.executable, "-m", "performance", "import-comparators", str(path)],
+        return subprocess.run([sys.executable, "manage.py", "import-comparators", str(path)],
                               cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
 
     ok = run(good)
@@ -183,7 +183,7 @@ def test_rag_command_compares_a_return_with_its_counts_against_the_benchmark(tmp
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "DEMO_DATA": "off"}
 
     def run(*args):
-        done = subprocess.run([sys.executable, "-m", "performance", *args], cwd=REPO_ROOT, env=env,
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env,
                               capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr
         return done

@@ -40,7 +40,7 @@ def _no_demo(monkeypatch):
 
 
 def _cli(url: str, *args: str):
-    return run_in(REPO_ROOT, ["-m", "performance", *args], url)
+    return run_in(REPO_ROOT, ["manage.py", *args], url)
 
 
 def _template(url: str, path: Path, values: dict[str, float]) -> Path:
@@ -88,10 +88,10 @@ def test_import_returns_with_sign_off_off_publishes_at_once(database_url, tmp_pa
 
 def test_commands_serve_the_database_register_when_indicators_xlsx_is_broken(database_url, tmp_path):
     checkout = copy_checkout(tmp_path / "checkout")
-    assert run_in(checkout, ["-m", "performance", "seed"], database_url).returncode == 0
+    assert run_in(checkout, ["manage.py", "seed"], database_url).returncode == 0
     (checkout / "indicators.xlsx").write_bytes(b"this is not a workbook")
 
-    rag = run_in(checkout, ["-m", "performance", "rag", "--period", "2009/10"], database_url)
+    rag = run_in(checkout, ["manage.py", "rag", "--period", "2009/10"], database_url)
     assert rag.returncode == 0, rag.stderr
     _no_raw_error(rag.stderr)
     neet = next(line for line in rag.stdout.splitlines() if line.startswith("NI 117,"))
@@ -101,11 +101,11 @@ def test_commands_serve_the_database_register_when_indicators_xlsx_is_broken(dat
     assert "indicators.xlsx was not loaded" in warnings[0] and "is not an Excel .xlsx workbook" in warnings[0]
     assert "The register the database holds is used instead" in warnings[0]
 
-    template = run_in(checkout, ["-m", "performance", "template", "--period", "2009/10 Q3", "--out",
+    template = run_in(checkout, ["manage.py", "template", "--period", "2009/10 Q3", "--out",
                                  str(tmp_path / "q3.xlsx")], database_url)
     assert template.returncode == 0, template.stderr
 
-    seed = run_in(checkout, ["-m", "performance", "seed"], database_url)
+    seed = run_in(checkout, ["manage.py", "seed"], database_url)
     assert seed.returncode == 2 and "refused" in seed.stderr  # seed says what is wrong with it
     _no_raw_error(seed.stderr)
 
@@ -114,7 +114,7 @@ def test_commands_with_a_broken_workbook_and_no_register_held_say_there_is_nothi
         database_url, tmp_path):
     checkout = copy_checkout(tmp_path / "checkout")
     (checkout / "indicators.xlsx").unlink()
-    done = run_in(checkout, ["-m", "performance", "rag", "--period", "2009/10"], database_url)
+    done = run_in(checkout, ["manage.py", "rag", "--period", "2009/10"], database_url)
     assert done.returncode == 2
     _no_raw_error(done.stderr)
     assert "indicators.xlsx cannot be loaded (no such file or directory)" in done.stderr
@@ -204,7 +204,7 @@ def test_a_save_after_the_database_folder_was_deleted_is_refused_not_lost(tmp_pa
 def test_embedded_database_is_made_on_first_run_and_refused_once_its_folder_is_gone(tmp_path):
     checkout = copy_checkout(tmp_path / "checkout")
     database = checkout / "data" / "performance.sqlite"
-    rag = ["-m", "performance", "rag", "--period", "2009/10"]
+    rag = ["manage.py", "rag", "--period", "2009/10"]
     first = run_in(checkout, rag)  # a fresh clone: created and seeded, as the README promises
     assert first.returncode == 0, first.stderr
     assert database.exists() and "NI 117" in first.stdout

@@ -29,7 +29,7 @@ def server(tmp_path_factory):
     comparators.write_text(COMPARATORS)
     env = {**os.environ, "DATABASE_URL": url}
     for args in (("seed",), ("import-comparators", str(comparators))):
-        done = subprocess.run([sys.executable, "-m", "performance", *args], cwd=REPO_ROOT, env=env,
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
     with streamlit_server(url) as base:
