@@ -42,10 +42,11 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(database_url: str, page: str = "app.py", extra_args: tuple[str, ...] = (),
-                     port: int | None = None):
-    """Start ``streamlit run`` on 127.0.0.1 and yield its base URL once healthy."""
+                     port: int | None = None, env: dict[str, str] | None = None):
+    """Start ``streamlit run`` on 127.0.0.1 and yield its base URL once healthy (``env``: more
+    environment variables for the server)."""
     port = port or free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", page, "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port),
