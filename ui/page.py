@@ -11,9 +11,11 @@ import os
 from dataclasses import dataclass
 
 import streamlit as st
+from sqlalchemy import event
 
 from data_loaders.database import data_version, database_url, open_database, read_register
 from data_loaders.users import load_user
+from performance import events
 from performance.access import ROLE_LABELS, ROLES, User, local_admin
 from performance.register import Register, framework_names
 
@@ -40,10 +42,27 @@ class PageContext:
     user: User
 
 
+events.configure()  # imports, exports and sign-offs log one key=value line each to stderr
+
+# How long a process trusts the data version it read: another process's import, target change
+# or sign-off (several app servers on one PostgreSQL) shows within this, plus one render.
+DATA_VERSION_TTL_SECONDS = 2
+
+
 @st.cache_resource(show_spinner="Opening the database…")
 def _engine(url: str):
     # One engine per process and database: migrated and seeded once, shared by sessions.
-    return open_database(url)
+    engine = open_database(url)
+    # A write committed by this process is seen at once here, not a ttl later.
+    event.listen(engine, "commit", lambda _conn: _data_version.clear())
+    return engine
+
+
+@st.cache_data(ttl=DATA_VERSION_TTL_SECONDS, show_spinner=False)
+def _data_version(url: str) -> str:
+    # One cheap read of the version kept in the database (two max(id) lookups) per process
+    # every couple of seconds, instead of on every rerun of every session.
+    return data_version(_engine(url))
 
 
 @st.cache_resource(show_spinner="Loading the register…", max_entries=4)
@@ -79,7 +98,7 @@ def load_rated(framework: str | None = None):
     filter after), or the rows of one ``framework`` only (a view of the cached frame, not a
     copy). Shared by every session: read it, filter it, never assign into it."""
     url = database_url()
-    rated, slices = _rated(url, data_version(_engine(url)))
+    rated, slices = _rated(url, _data_version(url))
     if framework is None:
         return rated
     return rated.iloc[slices.get(framework, slice(0, 0))]
@@ -89,7 +108,7 @@ def load_register() -> Register:
     """The register and current values, cached until the next load into the database (shared
     by every session: read it, never assign into it)."""
     url = database_url()
-    return _register(url, data_version(_engine(url)))
+    return _register(url, _data_version(url))
 
 
 def auth_configured() -> bool:
