@@ -75,11 +75,13 @@ def chart_summary(part_rows: pd.DataFrame) -> str:
         return f"{label}: no published values yet."
     first, last = valued.iloc[0], valued.iloc[-1]
     target = _value(last["target"], last["unit"])
-    return (f"{label}: {len(valued)} published value{'s' if len(valued) != 1 else ''} from "
-            f"{first['period']} to {last['period']}; the latest, {last['period']}, is "
-            f"{_value(last['period_value'], last['unit'])}"
-            + (f" against a target of {target}" if target else "")
-            + f" ({_status(last['status'])}).")
+    against = f" against a target of {target}" if target else ""
+    if len(valued) == 1:
+        return (f"{label}: 1 published value, for {last['period']}: "
+                f"{_value(last['period_value'], last['unit'])}{against} ({_status(last['status'])}).")
+    return (f"{label}: {len(valued)} published values from {first['period']} to {last['period']}; "
+            f"the latest, {last['period']}, is {_value(last['period_value'], last['unit'])}{against} "
+            f"({_status(last['status'])}).")
 
 
 def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
