@@ -27,7 +27,8 @@ from pathlib import Path
 #: Modules whose import registers measurements, in the order their rows appear in the table.
 #: To add a measurement, write a function decorated with :func:`measurement` in a module
 #: under ``bench/`` and list the module here.
-MEASUREMENT_MODULES = ("bench.rag_bench", "bench.import_bench", "bench.export_bench", "bench.app_bench")
+MEASUREMENT_MODULES = ("bench.rag_bench", "bench.import_bench", "bench.export_bench", "bench.app_bench",
+                       "bench.scale_bench")
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def _show(page, base: str) -> str:
     page.goto(f"{base}/Indicator?code={CODE.replace(' ', '%20')}")
     wait_for_app(page, timeout_ms=180_000)
     page.get_by_text(f"{CODE} ·").first.wait_for(timeout=180_000)
-    return page.inner_text("body")
+    return page.evaluate("() => document.body.innerText")
 
 
 def test_import_through_one_process_shows_in_the_other_within_5_seconds(shared_postgres, tmp_path):
