@@ -64,3 +64,19 @@ def test_demo_values_are_never_public(engine, monkeypatch):
     register = read_public_register(engine, [FRAMEWORK])
     assert not register.returns["is_demo"].any()
     assert len(read_register(engine).returns) > len(register.returns)
+
+
+def test_commentary_edited_as_internal_leaves_the_public_page_and_can_come_back(engine):
+    from data_loaders.database import edit_commentary
+
+    def public_words():
+        returns = read_public_register(engine, [FRAMEWORK]).returns.set_index("code")
+        return returns.loc["NI 181", ["value", "commentary", "action"]].tolist()
+
+    assert public_words() == [17, "", ""]
+    edit_commentary(engine, FRAMEWORK, "NI 181", "", PERIOD, commentary="Now public words",
+                    action="Public action", actor="po@luton")
+    assert public_words() == [17, "Now public words", "Public action"]
+    edit_commentary(engine, FRAMEWORK, "NI 181", "", PERIOD, commentary="Back to internal",
+                    action="Internal action", actor="po@luton", internal=True)
+    assert public_words() == [17, "", ""]
