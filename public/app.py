@@ -74,6 +74,8 @@ for board in sorted(now["theme_board"].unique()):
 
 st.subheader("Trajectory of an indicator")
 labels = {part_label(r.code, r.part): (r.code, r.part) for r in now.itertuples(index=False)}
+if not labels:
+    st.stop()
 chosen = choose("Indicator", list(labels), "indicator", next(iter(labels)))
 code, part = labels[chosen]
 part_rows = rows[(rows["code"] == code) & (rows["part"] == part)]
