@@ -14,6 +14,7 @@ import argparse
 import getpass
 import os
 import sys
+import time
 from pathlib import Path
 
 
@@ -237,10 +238,18 @@ def _outside_framework(register, framework: str, period: str) -> int:
     return _refuse(f"--period: {period} is outside {framework} ({fw['first_year']} to {fw['last_year']})")
 
 
+def _log_export(event: str, start: float, out: Path, rows: int, framework: str, period: str) -> None:
+    from performance.events import log_event
+
+    log_event(event, who=getpass.getuser(), seconds=time.perf_counter() - start, file=str(out), rows=rows,
+              framework=framework, period=period, via="command line")
+
+
 def cmd_export(args) -> int:
     from performance import exports, overview
     from performance.vocabulary import STATUS_LABELS, STATUSES
 
+    start = time.perf_counter()
     setup = _export_setup(args)
     if isinstance(setup, int):
         return setup
@@ -275,6 +284,7 @@ def cmd_export(args) -> int:
                                       progress=_progress_printer("writing"), settings=register.settings)
         print(file=sys.stderr)
     out.write_bytes(data)
+    _log_export("export", start, out, len(table), framework, period)
     print(f"wrote {out} ({len(table)} rows)")
     return 0
 
@@ -284,6 +294,7 @@ def cmd_report_pack(args) -> int:
 
     if Path(args.out).suffix.lower() != ".xlsx":
         return _refuse(f"--out: a report pack is a workbook; give a file name ending .xlsx, not {args.out}")
+    start = time.perf_counter()
     setup = _export_setup(args)
     if isinstance(setup, int):
         return setup
@@ -297,6 +308,7 @@ def cmd_report_pack(args) -> int:
                                progress=_progress_printer("writing"))
     print(file=sys.stderr)
     Path(args.out).write_bytes(data)
+    _log_export("report_pack", start, Path(args.out), rows, framework, period)
     print(f"wrote {args.out} ({rows} rows)")
     return 0
 
@@ -511,6 +523,53 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_health(args) -> int:
+    from data_loaders.operations import health
+
+    result = health()
+    print(("ok: " if result.ok else "not ok: ") + result.reason, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def cmd_backup(args) -> int:
+    from data_loaders.operations import OperationRefused, backup
+
+    try:
+        out = backup(args.out, who=getpass.getuser())
+    except OperationRefused as refused:
+        return _refuse(f"backup refused: {refused}")
+    print(f"backed up to {out} ({out.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from data_loaders.operations import OperationRefused, restore
+
+    try:
+        kept = restore(args.file, who=getpass.getuser())
+    except OperationRefused as refused:
+        return _refuse(f"restore refused; nothing changed: {refused}")
+    print(f"restored {args.file}" + (f"; the database it replaced is kept as {kept}" if kept else ""))
+    return 0
+
+
+def cmd_public_frameworks(args) -> int:
+    from data_loaders.database import open_database, read_register
+    from data_loaders.public import PUBLIC_FRAMEWORKS_SETTING, public_frameworks, set_public_frameworks
+
+    engine = open_database()
+    if args.names is not None:
+        known = read_register(engine, include_demo=False).frameworks["framework"].tolist()
+        unknown = [n for n in args.names if n not in known]
+        if unknown:
+            return _refuse(f"unknown framework {', '.join(unknown)}; known: {', '.join(known)}")
+        set_public_frameworks(engine, args.names, actor=f"command line ({getpass.getuser()})")
+    names = public_frameworks(engine)
+    shown = "; ".join(names) if names else "none (the public page says so)"
+    print(f"{PUBLIC_FRAMEWORKS_SETTING}: {shown}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python manage.py", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -622,6 +681,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--framework")
     p.add_argument("--actor", default=f"command line ({getpass.getuser()})")
     p.set_defaults(func=cmd_deadline)
+
+    p = sub.add_parser("health", help="check the database is reachable and at the newest schema "
+                                     "(exit 0, or 1 with the reason)")
+    p.set_defaults(func=cmd_health)
+
+    p = sub.add_parser("backup", help="a consistent copy of the embedded SQLite database, "
+                                     "safe while the app runs")
+    p.add_argument("--out", required=True, help="FILE to write")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the embedded SQLite database with a backup "
+                                      "(the replaced one is kept beside it)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("public-frameworks", help="show, or set, which frameworks the public "
+                                                "scorecard shows")
+    p.add_argument("names", nargs="*", default=None,
+                   help="framework names; give --none to make none public")
+    p.add_argument("--none", action="store_true", help="make no framework public")
+    p.set_defaults(func=cmd_public_frameworks)
     return parser
 
 
@@ -636,7 +716,14 @@ def main(argv: list[str] | None = None) -> int:
     # the server logs the driver's details of a database failure; here the sentence is enough
     logging.getLogger("lsp").addHandler(logging.NullHandler())
 
+    from performance import events
+
     args = build_parser().parse_args(argv)
+    if getattr(args, "none", False):
+        args.names = []
+    elif getattr(args, "names", None) == []:
+        args.names = None  # no names given: only show the setting
+    events.configure()
     try:
         status = args.func(args)
         sys.stdout.flush()

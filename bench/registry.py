@@ -28,7 +28,7 @@ from pathlib import Path
 #: To add a measurement, write a function decorated with :func:`measurement` in a module
 #: under ``bench/`` and list the module here.
 MEASUREMENT_MODULES = ("bench.rag_bench", "bench.benchmarks_bench", "bench.import_bench",
-                       "bench.export_bench", "bench.app_bench", "bench.paper_bench")
+                       "bench.export_bench", "bench.app_bench", "bench.paper_bench", "bench.scale_bench")
 
 
 @dataclass(frozen=True)

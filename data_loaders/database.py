@@ -33,6 +33,7 @@ from performance.changes import (
     check_target_version,
     in_force,
 )
+from performance.events import logged
 from performance.periods import PeriodError, financial_year, parse_year
 from performance.register import Register
 from performance.vocabulary import DEFAULT_SETTINGS
@@ -436,6 +437,8 @@ def _own_areas(conn: Connection) -> dict[str, str]:
     return {r.name: r.own_area for r in conn.execute(select(s.frameworks.c.name, s.frameworks.c.own_area))}
 
 
+@logged("import", who="submitted_by", fields=("file_name", "kind", "state"),
+        result=lambda r: {"values": r["values"], "load": r["load_id"]})
 def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksum: str,
                   submitted_by: str, expected_versions: dict[tuple, int] | None = None,
                   source: str | None = None, is_demo: bool = False, kind: str = "returns",
@@ -477,6 +480,7 @@ def store_returns(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksu
                     "version": stored[key] + 1, "value": float(r["value"]),
                     "forecast_year_end": _clean(r.get("forecast_year_end")),
                     "provisional": bool(r.get("provisional")), "commentary": r.get("commentary") or "",
+                    "commentary_internal": _clean(r.get("commentary_internal")) in (True, "yes"),
                     "action": r.get("action") or "", "source": r.get("source") or source or file_name,
                     "is_demo": is_demo, "state": state, "submitted_by": submitted_by,
                     "submitted_at": stamp, "load_id": load_id,
@@ -543,6 +547,7 @@ def count_pending(engine: Engine) -> int:
                             .where(s.returns.c.state == "submitted")).scalar_one()
 
 
+@logged("sign_off", who="actor", fields=("approve",), result=lambda n: {"returns": n})
 def review_returns(engine: Engine, ids: list[int], *, approve: bool, actor: str,
                    reason: str = "") -> int:
     """Approve (publish) or send back submitted returns; each decision is audited.
@@ -724,11 +729,12 @@ def edit_register(engine: Engine, framework: str, code: str, part: str, changes:
 
 
 def edit_commentary(engine: Engine, framework: str, code: str, part: str, period: str, *,
-                    commentary: str, action: str, actor: str) -> int:
+                    commentary: str, action: str, actor: str, internal: bool = False) -> int:
     """A performance officer's edit of the commentary and action of the current value.
 
     Stored as a new version with the same value (the officer's words never replace the
-    officer's who submitted it), and audited. Returns the new version number.
+    officer's who submitted it), and audited. ``internal`` keeps the words off the public
+    scorecard. Returns the new version number.
     """
     with engine.begin() as conn:
         part_id = part_ids(conn)[(framework, code, part)]
@@ -747,7 +753,8 @@ def edit_commentary(engine: Engine, framework: str, code: str, part: str, period
             "part_id", "area_id", "period", "value", "forecast_year_end", "provisional", "source",
             "is_demo", "state", "load_id", "reviewed_by", "reviewed_at", "review_reason")}
         conn.execute(insert(s.returns).values(**values, version=latest + 1, commentary=commentary,
-                                              action=action, submitted_by=actor, submitted_at=_now()))
+                                              action=action, commentary_internal=internal,
+                                              submitted_by=actor, submitted_at=_now()))
         audit.record(conn, actor=actor, action="commentary_edited", entity="return",
                      key=f"{code} {part} {period}".replace("  ", " "),
                      before={"commentary": current.commentary, "action": current.action},

@@ -139,6 +139,8 @@ returns = Table(
     Column("provisional", Boolean, nullable=False, default=False),
     Column("commentary", Text, nullable=False, default=""),
     Column("action", Text, nullable=False, default=""),
+    # Commentary and action for the partnership only: never on the public scorecard.
+    Column("commentary_internal", Boolean, nullable=False, default=False),
     Column("source", Text, nullable=False, default=""),
     Column("is_demo", Boolean, nullable=False, default=False),
     Column("state", String(20), nullable=False, default="published"),

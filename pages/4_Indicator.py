@@ -87,9 +87,11 @@ if ctx.user.can("sign_off"):
         with st.form("edit_commentary"):
             commentary = st.text_area("Commentary", value=latest["commentary"], key="edit_commentary")
             action = st.text_area("Action", value=latest["action"], key="edit_action")
+            internal = st.checkbox("For the partnership only: keep this commentary and action off "
+                                   "the public scorecard", key="edit_internal")
             if st.form_submit_button("Save as a new version"):
                 with saving():
                     version = edit_commentary(engine(), ctx.framework, code, latest["part"],
                                               latest["period"], commentary=commentary, action=action,
-                                              actor=ctx.user.email)
+                                              actor=ctx.user.email, internal=internal)
                 st.success(f"Saved as version {version}; the earlier words stay in the history.")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from data_loaders.benchmarks_store import known_areas, own_series, read_benchmark_values
-from data_loaders.database import data_version, database_url
+from data_loaders.database import database_url
 from performance.vocabulary import DEFAULT_BENCHMARK
 from ui.filters import url_select
-from ui.page import engine, load_register
+from ui.page import current_data_version, engine, load_register
 
 
 @st.cache_resource(show_spinner="Reading benchmark values…", max_entries=4)
@@ -22,7 +22,7 @@ def _benchmark_data(url: str, version: str):
 def load_benchmark_data():
     """(area names, benchmark values, own-area series with counts), cached per data version;
     shared by every session: read them, never assign into them."""
-    return _benchmark_data(database_url(), data_version(engine()))
+    return _benchmark_data(database_url(), current_data_version())
 
 
 def benchmark_picker(container=st) -> str:
@@ -45,4 +45,4 @@ def _period_with_benchmarks(url: str, version: str, framework: str | None, perio
 def period_with_benchmarks(framework: str | None, period: str, benchmark: str):
     """The framework's rows of one period with the benchmark columns (cached per data version;
     shared and read-only). Its index is the rated frame's, so filtered rows select from it."""
-    return _period_with_benchmarks(database_url(), data_version(engine()), framework, period, benchmark)
+    return _period_with_benchmarks(database_url(), current_data_version(), framework, period, benchmark)

@@ -13,10 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
+from sqlalchemy import event
 
 from data_loaders.database import data_version, database_url, open_database_noting, read_register
 from data_loaders.failures import DatabaseUnavailable
 from data_loaders.users import load_user
+from performance import events
 from performance.access import ROLE_LABELS, ROLES, User, local_admin
 from performance.register import Register, framework_names
 from ui.allocator import tune_allocator
@@ -49,16 +51,39 @@ class PageContext:
     user: User
 
 
+events.configure()  # imports, exports and sign-offs log one key=value line each to stderr
+
+# How long a process trusts the data version it read: another process's import, target change
+# or sign-off (several app servers on one PostgreSQL) shows within this, plus one render.
+DATA_VERSION_TTL_SECONDS = 2
+
+
 @st.cache_resource(show_spinner="Opening the database…")
 def _opened(url: str):
     # One engine per process and database: migrated and seeded once, shared by sessions; with
     # why indicators.xlsx was not loaded, if it was not. A failure is not cached: the next
     # run tries again (a PostgreSQL server back up is used at once).
-    return open_database_noting(url)
+    opened = open_database_noting(url)
+    # A write committed by this process is seen at once here, not a ttl later.
+    event.listen(opened[0], "commit", lambda _conn: _data_version.clear())
+    return opened
 
 
 def _engine(url: str):
     return _opened(url)[0]
+
+
+@st.cache_data(ttl=DATA_VERSION_TTL_SECONDS, show_spinner=False)
+def _data_version(url: str) -> str:
+    # One cheap read of the version kept in the database (two max(id) lookups) per process
+    # every couple of seconds, instead of on every rerun of every session.
+    return data_version(_engine(url))
+
+
+def current_data_version() -> str:
+    """The data version the cached loaders are keyed on (read from the database at most every
+    :data:`DATA_VERSION_TTL_SECONDS`; at once after this process's own commits)."""
+    return _data_version(database_url())
 
 
 @st.cache_resource(show_spinner="Loading the register…", max_entries=2)
@@ -105,7 +130,7 @@ def load_rated(framework: str | None = None):
     every session: read it, filter it, never assign into it. Reasons are not in it: ask
     :func:`with_reasons` for those of the rows shown."""
     url = database_url()
-    rated, slices, reasons = _rated(url, data_version(_engine(url)))
+    rated, slices, reasons = _rated(url, _data_version(url))
     _this_run.reasons = reasons
     if framework is None:
         return rated
@@ -128,7 +153,7 @@ def load_register() -> Register:
     """The register and current values, cached until the next load into the database (shared
     by every session: read it, never assign into it)."""
     url = database_url()
-    return _register(url, data_version(_engine(url)))
+    return _register(url, _data_version(url))
 
 
 def auth_configured() -> bool:

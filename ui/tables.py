@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders.database import database_description
+from performance.events import timed
 from performance.matrix import MATRIX_PAGE_PARTS, part_numbers, status_grid, status_matrix_html
 from performance.tables import blank_note, for_display
 
@@ -29,6 +30,14 @@ def show_grid(frame: pd.DataFrame, *, blanks: dict[str, str] | None = None, **da
     return shown
 
 
+def _who() -> str:
+    """The signed-in person's e-mail for the event log, or "local" on the embedded default."""
+    try:
+        return st.user.get("email") or "local" if st.user.is_logged_in else "local"
+    except Exception:  # no sign-in configured at all
+        return "local"
+
+
 def show_table(frame: pd.DataFrame, *, key: str, title: str, about: dict[str, str] | None = None,
                height: int | str = "auto", blanks: dict[str, str] | None = None,
                export: Callable[[], pd.DataFrame] | None = None, **dataframe_kwargs):
@@ -45,11 +54,13 @@ def show_table(frame: pd.DataFrame, *, key: str, title: str, about: dict[str, st
 
     def workbook() -> bytes:
         from performance.exports import table_workbook
-        return table_workbook(export() if export else frame, title=title, about=info, blanks=blanks)
+        with timed("export", who=_who(), title=title, format="xlsx", rows=len(frame)):
+            return table_workbook(export() if export else frame, title=title, about=info, blanks=blanks)
 
     def csv() -> bytes:
         from performance.exports import table_csv
-        return table_csv(export() if export else frame)
+        with timed("export", who=_who(), title=title, format="csv", rows=len(frame)):
+            return table_csv(export() if export else frame)
 
     left, right, _ = st.columns([1, 1, 6])
     left.download_button("Excel", workbook, file_name=f"{stem}.xlsx", mime=XLSX,

@@ -66,14 +66,15 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(database_url: str, page: str = "app.py", extra_args: tuple[str, ...] = (),
-                     port: int | None = None):
-    """Start ``streamlit run`` on 127.0.0.1 and yield its base URL once healthy.
+                     port: int | None = None, env: dict[str, str] | None = None):
+    """Start ``streamlit run`` on 127.0.0.1 and yield its base URL once healthy (``env``: more
+    environment variables for the server).
 
     The server's output goes to a temporary file (a pipe nobody reads would stop the server
     once it filled) and is shown if it does not start within :data:`SERVER_START_S`.
     """
     port = port or free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", page, "--server.headless", "true",

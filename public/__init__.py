@@ -1,0 +1,1 @@
+"""The public scorecard: its own Streamlit entry (``streamlit run public/app.py``), apart from staff pages."""
