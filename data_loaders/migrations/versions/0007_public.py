@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0006'  # the lead re-points this when merging the branches' migrations
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
