@@ -1,0 +1,137 @@
+"""The quarterly report pack: a Summary with the change since last quarter, one sheet per theme
+board and the Exceptions with commentary and action."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from performance import overview
+from performance.exports.cells import _timestamp, sheet_name
+from performance.exports.columns import DEMO_COLUMN, EXCEPTION_COLUMNS, REPORT_PACK_COLUMNS
+from performance.exports.styles import _PAPER_A4, Progress, _Progress, _Writer
+from performance.exports.tables import _demo_as_text, _demo_rows, _write_about, _write_table
+from performance.periods import parse_period
+from performance.register import Register
+from performance.tables import blank_note
+from performance.vocabulary import status_badge
+
+_SUMMARY_STATUSES = ("green", "amber", "red", "no_data", "not_due", "no_target")
+
+
+SUMMARY_HEADER = "theme board"
+
+
+def _summary(w: _Writer, counts: pd.DataFrame, *, framework_title: str, period: str, previous: str,
+             now: str, demo: int, total_parts: int, boards: Mapping[str, str]) -> None:
+    ws = w.sheet("Summary")
+    ws.column_dimensions["A"].width = 42
+    for i in range(len(_SUMMARY_STATUSES) * 2):
+        ws.column_dimensions[get_column_letter(i + 2)].width = 11 if i % 2 == 0 else 9
+    ws.column_dimensions[get_column_letter(len(_SUMMARY_STATUSES) * 2 + 2)].width = 34
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = _PAPER_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.oddFooter.right.text = "Page &P of &N"
+
+    headline = overview.counts_sentence(counts)
+    ws.append([w.cell(ws, f"{framework_title}: quarterly performance report, {period}", "x title")])
+    ws.append([w.cell(ws, f"Indicators by RAG status in {period}, with the change since {previous}. "
+                          f"Produced {now}.", "x subtitle")])
+    ws.append([w.cell(ws, headline, "x headline")])
+    ws.append([w.cell(ws, f"Illustrative demo values are included: {demo} of {total_parts} indicator "
+                          "parts this period hold made-up values, marked \"demo\".", "x warning line")
+               if demo else None])
+    ws.append([])
+    header = [w.cell(ws, SUMMARY_HEADER, "x header")]
+    for s in _SUMMARY_STATUSES:
+        header += [w.cell(ws, status_badge(s), f"x status header {s}"), w.cell(ws, "change", "x header")]
+    header.append(w.cell(ws, "sheet", "x header"))
+    ws.append(header)
+    for i, row in enumerate(counts.itertuples(index=False)):
+        first = i == 0
+        cells = [w.cell(ws, row.theme_board, "x bold text" if first else "x text")]
+        for s in _SUMMARY_STATUSES:
+            cells += [w.cell(ws, getattr(row, s), "x bold count" if first else "x count"),
+                      w.cell(ws, getattr(row, f"{s}_change"), "x bold change" if first else "x change")]
+        cells.append(w.cell(ws, boards.get(row.theme_board, ""), "x text"))
+        ws.append(cells)
+    ws.append([])
+    notes = [
+        "Counted per indicator: an indicator in parts counts once, with the worst status of its parts.",
+        "change: indicators with that status now minus in the previous quarter (+ more, - fewer).",
+        "Each theme board's sheet lists its indicator parts; Exceptions lists every red, every amber "
+        "that is worsening and every year-end forecast short of target; About gives the RAG rules.",
+    ]
+    for note in notes:
+        ws.append([w.cell(ws, note, "x subtitle")])
+
+
+def report_pack(register: Register, rated: pd.DataFrame, period: str, *, framework: str,
+                about: Mapping[str, str], progress: Progress | None = None) -> bytes:
+    """The quarterly report pack for ``framework`` in ``period`` as .xlsx bytes.
+
+    Sheets: ``Summary`` (the headline "12 green, 3 amber, 4 red", RAG counts overall and per
+    theme board with the change since the previous quarter: :func:`overview.rag_counts`), one
+    sheet per theme board (its indicator parts in the period: :data:`REPORT_PACK_COLUMNS`),
+    ``Exceptions`` (:func:`overview.exceptions`, with ``listed_for``) and ``About``.
+    ``rated``: ``overview.with_register_columns(rag.rate(register), register)`` for the
+    framework, with the previous quarter in it. Reasons are built for the rows written only.
+    ``progress(done, total)`` is called every few hundred rows and once at the end.
+    Raises ``ValueError`` when the framework has no indicator parts in ``period``.
+    """
+    period = str(parse_period(period))
+    previous = overview.previous_quarter(period)
+    if "framework" in rated.columns:
+        rated = rated[rated["framework"] == framework]
+    rows = rated[rated["period"] == period]
+    if rows.empty:
+        raise ValueError(f"{framework} has no indicator parts rated in {period}")
+    rows = overview.with_reasons(rows, register)
+    counts = overview.rag_counts(rated, period)
+    picked = overview.exceptions(rows, period)
+    demo = _demo_rows(rows) or 0
+
+    w = _Writer()
+    tick = _Progress(progress, len(rows) + len(picked))
+    now = _timestamp()
+    fw = register.frameworks
+    titles = dict(zip(fw["framework"], fw["title"], strict=False)) if "title" in fw.columns else {}
+    framework_title = str(titles.get(framework) or framework)
+
+    board_names = [b for b in counts["theme_board"].tolist()[1:]]
+    used = ["Summary", "Exceptions", "About"]
+    sheets = {}
+    for board in board_names:
+        sheets[board] = sheet_name(board, used)
+        used.append(sheets[board])
+    _summary(w, counts, framework_title=framework_title, period=period, previous=previous, now=now,
+             demo=demo, total_parts=len(rows), boards=sheets)
+
+    columns = [*REPORT_PACK_COLUMNS, *((DEMO_COLUMN,) if demo else ())]
+    for i, board in enumerate(board_names, start=1):
+        part = rows[rows["theme_board"] == board]
+        ws = w.wb.create_sheet(sheets[board])
+        sentence = overview.counts_sentence(counts.iloc[[i]])
+        _write_table(w, ws, _demo_as_text(part[columns]), units=part["unit"], progress=tick,
+                     print_title=f"{board}, {period}",
+                     title_rows=[(f"{board}: {period}", "x title"),
+                                 (f"Indicators: {sentence}. {len(part)} indicator parts.", "x subtitle")])
+
+    ws = w.wb.create_sheet("Exceptions")
+    listed = (f"{len(picked)} indicator parts listed: every red, every amber that is worsening and every "
+              "year-end forecast short of target." if len(picked) else f"No exceptions in {period}.")
+    _write_table(w, ws, _demo_as_text(picked[[*EXCEPTION_COLUMNS, *((DEMO_COLUMN,) if demo else ())]]),
+                 units=picked["unit"], progress=tick, print_title=f"Exceptions, {period}",
+                 title_rows=[(f"Exceptions: {period}", "x title"), (listed, "x subtitle")])
+
+    about_rows = {"Framework": framework_title, "Period": period, "Compared with": previous, **about}
+    _write_about(w, f"Quarterly report pack, {period}", about_rows, len(rows), demo,
+                 register.settings, now, blank_note(rows[list(REPORT_PACK_COLUMNS)]))
+    data = w.save()
+    tick.finish()
+    return data
