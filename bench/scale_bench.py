@@ -23,7 +23,7 @@ from bench.app_bench import (
 from bench.registry import Context, Sample, Skip, Target, measurement, timed
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PUBLIC = REPO_ROOT / "public" / "app.py"
+PUBLIC = REPO_ROOT / "scorecard" / "app.py"
 SESSIONS, SESSIONS_QUICK = 20, 4
 READY = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
          '[data-testid="stApp"][data-test-script-state="notRunning"]')
@@ -134,7 +134,7 @@ def _draw_public(context, url: str, chart: bool) -> float:
 
 @measurement(
     "browser_public_page",
-    "The public scorecard (`streamlit run public/app.py`, the Luton LAA made public, the Luton "
+    "The public scorecard (`streamlit run scorecard/app.py`, the Luton LAA made public, the Luton "
     "database with demo returns, which it never shows) in Chromium: seconds from `goto` until it is "
     "fully drawn (connected, script done, the trajectory chart's `.main-svg`, two animation "
     "frames). The floor is a bare page with one `st.table` of the same parts table and a period "

@@ -1,7 +1,7 @@
 """What the public scorecard may read: the frameworks made public, and a register of published,
 real values with internal commentary removed.
 
-The public entry (``public/app.py``) reads only through here, so what is public is decided in
+The public entry (``scorecard/app.py``) reads only through here, so what is public is decided in
 one place.
 """
 

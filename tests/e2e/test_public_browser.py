@@ -1,4 +1,4 @@
-"""The public scorecard in Chromium: ``streamlit run public/app.py`` with sign-in configured.
+"""The public scorecard in Chromium: ``streamlit run scorecard/app.py`` with sign-in configured.
 
 It shows published values and never an unpublished one (page text, page source and the CSV
 download), has no upload, admin or sign-in widgets, serves no staff page by URL, can be used
@@ -36,7 +36,7 @@ def public_server(tmp_path_factory):
     secrets.write_text('[auth]\nredirect_uri = "http://127.0.0.1:1/oauth2callback"\n'
                        'cookie_secret = "not-a-secret"\nclient_id = "x"\nclient_secret = "y"\n'
                        'server_metadata_url = "http://127.0.0.1:1/.well-known/openid-configuration"\n')
-    with streamlit_server(url, page="public/app.py", extra_args=("--secrets.files", str(secrets)),
+    with streamlit_server(url, page="scorecard/app.py", extra_args=("--secrets.files", str(secrets)),
                           env={"DEMO_DATA": "off"}) as base:
         yield base
 

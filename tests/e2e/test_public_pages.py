@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.e2e.browser import REPO_ROOT
 from tests.public_data import FRAMEWORK, PERIOD, prepare_public_database
 
-PUBLIC = REPO_ROOT / "public" / "app.py"
+PUBLIC = REPO_ROOT / "scorecard" / "app.py"
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def _run(url: str, monkeypatch, query: dict | None = None) -> AppTest:
 
 def test_public_entry_imports_nothing_of_the_staff_app():
     imported = set()
-    for path in (REPO_ROOT / "public").glob("*.py"):
+    for path in (REPO_ROOT / "scorecard").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module)
@@ -47,7 +47,7 @@ def test_public_entry_imports_nothing_of_the_staff_app():
     staff = {m for m in imported if m.split(".")[0] in ("ui", "pages", "app", "manage")
              or m in ("data_loaders.users",)}
     assert not staff, staff
-    assert not (REPO_ROOT / "public" / "pages").exists()
+    assert not (REPO_ROOT / "scorecard" / "pages").exists()
 
 
 def test_with_no_framework_public_the_page_says_nothing_is_published(database, monkeypatch):

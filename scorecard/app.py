@@ -1,6 +1,6 @@
 """The public scorecard: how the area is doing, for anyone, without signing in.
 
-    .venv/bin/streamlit run public/app.py --server.port 8502
+    .venv/bin/streamlit run scorecard/app.py --server.port 8502
 
 Its own entry in its own folder: Streamlit serves the ``pages/`` folder beside the main script,
 and there is none beside this one, so no staff page is reachable from this port. It imports
@@ -19,7 +19,7 @@ from performance.exports import table_csv  # noqa: E402
 from performance.figures import part_label, trajectory_figure  # noqa: E402
 from performance.overview import counts_sentence, latest_period, period_options, rag_counts  # noqa: E402
 from performance.public import chart_summary, chart_table, counts_table, parts_table  # noqa: E402
-from public.scorecard import database_ready, load_public, page_setup  # noqa: E402
+from scorecard.scorecard import database_ready, load_public, page_setup  # noqa: E402
 
 page_setup("How the area is doing")
 st.title("Luton Forum: how the area is doing")
