@@ -170,13 +170,13 @@ def test_returns_page_preview_says_what_was_read_differently_from_what_excel_sho
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     preview = at.dataframe[0].value
-    assert preview[preview["code"] == "NI 117"]["value"].tolist() == [7.0]
+    assert preview[preview["Code"] == "NI 117"]["Value"].tolist() == [7.0]  # headings in words
     assert any("things to check" in w.value for w in at.warning)
     checks = at.dataframe[1].value
-    noted = checks[(checks["row"] == rows["NI 117"]) & (checks["column"] == "value")]
-    assert noted["problem"].str.contains("shows 7% in Excel").any()
-    hidden = checks[checks["row"] == rows["NI 016"]]
-    assert hidden["problem"].str.contains("hidden in Excel").any()
+    noted = checks[(checks["Row"] == rows["NI 117"]) & (checks["Column"] == "value")]
+    assert noted["Problem"].str.contains("shows 7% in Excel").any()
+    hidden = checks[checks["Row"] == rows["NI 016"]]
+    assert hidden["Problem"].str.contains("hidden in Excel").any()
 
 
 def _param(at: AppTest, key: str) -> list[str]:
