@@ -101,9 +101,9 @@ if upload is not None:
         st.session_state[seen_key] = current_versions(engine(), check.rows)
     if st.button("Confirm and save", type="primary", disabled=not submitted_by.strip() or bool(name_refused)):
         bar = st.progress(0.0, text="Saving…")
-        state = "submitted" if sign_off_required(engine()) else "published"
         try:
             with saving():
+                state = "submitted" if sign_off_required(engine()) else "published"
                 result = store_returns(
                     engine(), check.rows, file_name=upload.name, checksum=file_checksum(data),
                     submitted_by=submitted_by.strip(), expected_versions=st.session_state[seen_key],

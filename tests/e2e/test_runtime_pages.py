@@ -143,7 +143,7 @@ def test_nul_typed_into_the_audit_search_finds_without_an_error(database_url, mo
     at.text_input(key="audit_actor").input("a@luton.gov.uk\x00").run()
     _clear(at)
     assert next(d for d in at.dataframe if "Action" in d.value.columns).value["Action"].tolist() == [
-        "return_submitted"]
+        "Return submitted"]  # in words, as the audit page shows actions
 
 
 def test_audit_page_counts_every_entry_and_pages_through_all_of_them(tmp_path, monkeypatch):
@@ -189,9 +189,9 @@ def test_editor_sees_unpublished_returns_only_of_indicators_in_their_scope(tmp_p
         assert not at.exception, at.exception
         return set(next(d for d in at.dataframe if "State" in d.value.columns).value["State"])
 
-    assert states(EDITOR, "NI 117") == {"published"}  # another board's: published values only
-    assert "submitted" in states(EDITOR, "NI 123")  # their own board's submission
-    assert "submitted" in states("subgroup@luton.gov.uk", "NI 117")  # the sub-group sees all
+    assert states(EDITOR, "NI 117") == {"Published"}  # another board's: published values only
+    assert "Submitted" in states(EDITOR, "NI 123")  # their own board's submission
+    assert "Submitted" in states("subgroup@luton.gov.uk", "NI 117")  # the sub-group sees all
 
 
 _APPTEST_IN_CHECKOUT = """
