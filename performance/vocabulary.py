@@ -105,7 +105,11 @@ AUDIT_ACTION_LABELS: Final = {
     "commentary_edited": "Commentary edited", "tolerance_changed": "Tolerance changed",
     "setting_changed": "Setting changed", "role_granted": "Role granted",
     "role_removed": "Role removed", "target_version_added": "Target version added",
-    "register_edited": "Register edited",
+    "register_edited": "Register edited", "contact_changed": "Contact changed",
+    "deadline_set": "Deadline set", "reminder_sent": "Reminder sent",
+    "benchmark_value_imported": "Benchmark value imported",
+    "benchmark_value_corrected": "Benchmark value corrected",
+    "benchmark_group_edited": "Benchmark group edited", "fingertips_id_set": "Fingertips ID set",
 }
 
 # Which columns hold which codes. ``status`` holds RAG statuses in rated tables and the
