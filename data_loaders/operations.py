@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_loaders.database import REPO_ROOT, database_description, database_url, make_engine
+from data_loaders.failures import DatabaseUnavailable
 from performance.events import log_event
 
 
@@ -52,6 +53,8 @@ def health(url: str | None = None) -> Health:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             current = set(MigrationContext.configure(conn).get_current_heads())
+    except DatabaseUnavailable as failure:  # make_engine's hooks give the one-sentence reason
+        return Health(False, f"{where} unreachable: {str(failure).strip().splitlines()[0]}")
     except SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return Health(False, f"{where} unreachable: {first}")
