@@ -334,12 +334,17 @@ def _as_of(text: str | None):
     return dt.date.fromisoformat(text) if text else None
 
 
-def _cycle_table(engine, register, framework: str, period: str, args):
-    """The returns-due table, narrowed by --theme-board and --lead-partner; an int when refused."""
+def _cycle_table(args):
+    """Database, register, framework, period and the returns-due table narrowed by --theme-board
+    and --lead-partner, for returns-due and remind; an int exit status when refused."""
     from data_loaders.cycle_store import returns_due_table
     from performance import cycle
     from performance.register import lead_partner_options
 
+    setup = _cycle_setup(args)
+    if isinstance(setup, int):
+        return setup
+    engine, register, framework, period = setup
     indicators = register.indicators[register.indicators["framework"] == framework]
     boards = sorted(set(indicators["theme_board"]))
     if args.theme_board and args.theme_board not in boards:
@@ -351,20 +356,17 @@ def _cycle_table(engine, register, framework: str, period: str, args):
         table = returns_due_table(engine, register, framework, period, as_of=_as_of(args.as_of))
     except ValueError as exc:
         return _refuse(str(exc))
-    return cycle.filter_table(table, theme_board=args.theme_board or "",
-                              lead_partner=args.lead_partner or "")
+    return engine, register, framework, period, cycle.filter_table(
+        table, theme_board=args.theme_board or "", lead_partner=args.lead_partner or "")
 
 
 def cmd_returns_due(args) -> int:
     from performance import cycle, exports
 
-    setup = _cycle_setup(args)
+    setup = _cycle_table(args)
     if isinstance(setup, int):
         return setup
-    engine, register, framework, period = setup
-    table = _cycle_table(engine, register, framework, period, args)
-    if isinstance(table, int):
-        return table
+    engine, register, framework, period, table = setup
     shown = cycle.display_table(table)
     if args.out and Path(args.out).suffix.lower() == ".xlsx":
         collected, due = cycle.progress(table)
@@ -388,13 +390,10 @@ def cmd_remind(args) -> int:
     from data_loaders import reminders
     from performance import cycle
 
-    setup = _cycle_setup(args)
+    setup = _cycle_table(args)
     if isinstance(setup, int):
         return setup
-    engine, register, framework, period = setup
-    table = _cycle_table(engine, register, framework, period, args)
-    if isinstance(table, int):
-        return table
+    engine, register, framework, period, table = setup
     planned = reminders.plan_reminders(engine, register, framework, period, table=table)
     for r in planned:
         print(f"To: {r.officer} <{r.email}>\nSubject: {r.subject}\nAttached: {r.attachment_name} "
