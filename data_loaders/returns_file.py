@@ -23,8 +23,9 @@ _LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 _HEADER_FONT = Font(bold=True)
 _WIDTHS = {"code": 11, "part": 18, "period": 12, "value": 11, "comparator_value": 17,
            "forecast_year_end": 17, "provisional": 12, "commentary": 60, "action": 60,
-           "numerator": 12, "denominator": 13}
-_TEMPLATE_COLUMNS = rt.COLUMNS + rt.COUNT_COLUMNS  # the counts last: older templates lack them
+           "numerator": 12, "denominator": 13, rt.INTERNAL_COLUMN: 21}
+# The optional columns last: older templates lack them and are still read.
+_TEMPLATE_COLUMNS = rt.COLUMNS + rt.COUNT_COLUMNS + (rt.INTERNAL_COLUMN,)
 
 
 def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
@@ -39,7 +40,7 @@ def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
     ws.title = rt.SHEET
     ws.append(list(_TEMPLATE_COLUMNS))
     for r in rows.itertuples():
-        ws.append([r.code, r.part, r.period, None, None, None, "no", None, None, None, None])
+        ws.append([r.code, r.part, r.period, None, None, None, "no", None, None, None, None, "no"])
     for idx, name in enumerate(_TEMPLATE_COLUMNS, start=1):
         letter = get_column_letter(idx)
         ws.column_dimensions[letter].width = _WIDTHS[name]
@@ -62,6 +63,8 @@ def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
     ws.add_data_validation(yes_no)
     if len(rows):
         yes_no.add(f"G2:G{len(rows) + 1}")
+        internal = get_column_letter(_TEMPLATE_COLUMNS.index(rt.INTERNAL_COLUMN) + 1)
+        yes_no.add(f"{internal}2:{internal}{len(rows) + 1}")
     ws.freeze_panes = "D2"
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # let people widen columns
@@ -91,6 +94,8 @@ def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
         "  (e.g. 65 of 1,000 for 6.5%); the value must agree with them. They give its confidence interval.",
         "commentary: what the figure shows. action: what is being done; expected for every",
         "  amber or red indicator.",
+        "commentary_internal: yes if the commentary and action are for the partnership only:",
+        "  they are then never shown on the public scorecard (the value still is, once published).",
         "Rows left without a value are not imported. The 'Guidance' sheet shows each indicator's",
         "unit, polarity (which direction is better), target and baseline.",
     ):

@@ -29,6 +29,8 @@ PERCENT_UNITS = ("percent", "percentage_points")
 # Optional (issue 14): the count and denominator behind the value, for confidence intervals.
 # Templates made before them are still read.
 COUNT_COLUMNS = ("numerator", "denominator")
+# Optional (issue 16): "yes" keeps the row's commentary and action off the public scorecard.
+INTERNAL_COLUMN = "commentary_internal"
 
 
 @dataclass
@@ -226,6 +228,11 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
         if provisional not in ("yes", "no"):
             err("provisional", f"'{rec.get('provisional')}' must be yes or no")
             continue
+        internal = _text(rec.get(INTERNAL_COLUMN)).lower() or "no"
+        if internal not in ("yes", "no"):
+            err(INTERNAL_COLUMN, f"'{rec.get(INTERNAL_COLUMN)}' must be yes (commentary for the "
+                "partnership only, kept off the public scorecard) or no")
+            continue
         out.append({
             "row": number, "framework": indicator["framework"], "code": code, "part": part,
             "period": str(period), "value": value,
@@ -235,12 +242,14 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
             "commentary": _text(rec.get("commentary"), strip=False),
             "action": _text(rec.get("action"), strip=False),
             "numerator": numbers["numerator"], "denominator": numbers["denominator"],
+            INTERNAL_COLUMN: internal == "yes",
         })
     if not out and not errors:
         errors.append(CellError(SHEET, None, "value", "no values are filled in; nothing to import"))
     frame = pd.DataFrame(out, columns=["row", "framework", "code", "part", "period", "value",
                                        "comparator", "comparator_value", "forecast_year_end",
-                                       "provisional", "commentary", "action", *COUNT_COLUMNS])
+                                       "provisional", "commentary", "action", *COUNT_COLUMNS,
+                                       INTERNAL_COLUMN])
     return ReturnsCheck(rows=frame, errors=errors, warnings=warnings)
 
 
@@ -328,6 +337,7 @@ def preview_table(previewed: pd.DataFrame) -> pd.DataFrame:
         "provisional": previewed["provisional"].map({True: "yes", False: "no"}),
         "reason": previewed["reason"], "commentary": previewed["commentary"],
         "action": previewed["action"],
+        INTERNAL_COLUMN: previewed[INTERNAL_COLUMN].map({True: "yes", False: "no"}),
     })
 
 

@@ -78,7 +78,7 @@ def test_template_lists_due_parts_with_locked_identity_columns(register):
     ws = wb["Returns"]
     assert [c.value for c in ws[1]] == ["code", "part", "period", "value", "comparator_value",
                                         "forecast_year_end", "provisional", "commentary", "action",
-                                        "numerator", "denominator"]
+                                        "numerator", "denominator", "commentary_internal"]
     rows = [(r[0], r[1] or "", r[2]) for r in ws.iter_rows(min_row=2, values_only=True)]
     assert rows == [("NI 117", "", PERIOD), ("NI 120", "female", PERIOD), ("NI 120", "male", PERIOD),
                     ("NI 155", "", PERIOD)] or sorted(rows) == sorted(
@@ -98,6 +98,27 @@ def test_template_round_trip_stores_values(engine, register):
     q3 = stored[stored["period"] == PERIOD].set_index("code")
     assert q3.loc["NI 117", "value"] == 6.7 and q3.loc["NI 155", "value"] == 41
     assert q3.loc["NI 117", "commentary"] == "Seasonal rise"
+
+
+def test_commentary_marked_internal_in_the_template_stays_off_the_public_scorecard(
+        engine, register, monkeypatch):
+    from data_loaders.public import read_public_register, set_public_frameworks
+
+    monkeypatch.setenv("DEMO_DATA", "off")
+    marked = {("NI 117", ""): {"value": 6.7, "commentary": "INTERNAL-WORDS-x1", "action": "INTERNAL-ACT-x2",
+                               "commentary_internal": "yes"},
+              ("NI 155", ""): {"value": 41, "commentary": "Public words", "commentary_internal": "no"}}
+    check = _import(engine, register, _fill(_template(register), marked))
+    assert check.ok, check.errors
+    set_public_frameworks(engine, [FW], actor="test")
+    public = read_public_register(engine, [FW]).returns
+    public = public[public["period"] == PERIOD].set_index("code")
+    assert public.loc["NI 117", "value"] == 6.7  # the value is public once published ...
+    assert public.loc["NI 117", ["commentary", "action"]].tolist() == ["", ""]  # ... its words are not
+    assert public.loc["NI 155", "commentary"] == "Public words"
+    staff = read_register(engine).returns
+    staff = staff[staff["period"] == PERIOD].set_index("code")
+    assert staff.loc["NI 117", "commentary"] == "INTERNAL-WORDS-x1"
 
 
 def test_correction_adds_a_version_and_keeps_history(engine, register):
@@ -338,6 +359,10 @@ CORPUS = [
      "Returns", None, None, "merged cells (H2:I2)"),
     ("two sheets named Returns", _two_sheets_named_returns,
      "Returns", None, None, "2 sheets are named 'Returns'"),
+    # issue 16: the commentary's public/internal mark
+    ("internal mark neither yes nor no",
+     lambda r: _edit(r, {("NI 117", ""): {"value": 6.7, "commentary_internal": "maybe"}}),
+     "Returns", 2, "commentary_internal", "'maybe' must be yes"),
 ]
 
 
