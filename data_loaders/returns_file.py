@@ -40,7 +40,9 @@ def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
     ws.title = rt.SHEET
     ws.append(list(_TEMPLATE_COLUMNS))
     for r in rows.itertuples():
-        ws.append([r.code, r.part, r.period, None, None, None, "no", None, None, None, None, "no"])
+        given = {"code": r.code, "part": r.part, "period": r.period}
+        ws.append([given.get(name, "no" if name in rt.YES_NO_COLUMNS else None)
+                   for name in _TEMPLATE_COLUMNS])
     for idx, name in enumerate(_TEMPLATE_COLUMNS, start=1):
         letter = get_column_letter(idx)
         ws.column_dimensions[letter].width = _WIDTHS[name]
@@ -62,9 +64,9 @@ def write_template(rows: pd.DataFrame, guidance: pd.DataFrame, period: str,
     yes_no = DataValidation(type="list", formula1='"yes,no"', allow_blank=True)
     ws.add_data_validation(yes_no)
     if len(rows):
-        yes_no.add(f"G2:G{len(rows) + 1}")
-        internal = get_column_letter(_TEMPLATE_COLUMNS.index(rt.INTERNAL_COLUMN) + 1)
-        yes_no.add(f"{internal}2:{internal}{len(rows) + 1}")
+        for name in rt.YES_NO_COLUMNS:
+            letter = get_column_letter(_TEMPLATE_COLUMNS.index(name) + 1)
+            yes_no.add(f"{letter}2:{letter}{len(rows) + 1}")
     ws.freeze_panes = "D2"
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # let people widen columns

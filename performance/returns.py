@@ -31,6 +31,9 @@ PERCENT_UNITS = ("percent", "percentage_points")
 COUNT_COLUMNS = ("numerator", "denominator")
 # Optional (issue 16): "yes" keeps the row's commentary and action off the public scorecard.
 INTERNAL_COLUMN = "commentary_internal"
+# Columns read as yes or no ("no" when blank), with what "yes" means where it needs saying.
+YES_NO_COLUMNS = {"provisional": "",
+                  INTERNAL_COLUMN: " (commentary for the partnership only, kept off the public scorecard)"}
 
 
 @dataclass
@@ -224,25 +227,22 @@ def check_rows(register: Register, rows: list[tuple[int, dict]], today: dt.date 
         if indicator["comparator"] == "" and numbers["comparator_value"] == numbers["comparator_value"]:
             warnings.append(CellError(SHEET, number, "comparator_value",
                                       f"{code} has no comparator area; the value is ignored"))
-        provisional = _text(rec.get("provisional")).lower() or "no"
-        if provisional not in ("yes", "no"):
-            err("provisional", f"'{rec.get('provisional')}' must be yes or no")
-            continue
-        internal = _text(rec.get(INTERNAL_COLUMN)).lower() or "no"
-        if internal not in ("yes", "no"):
-            err(INTERNAL_COLUMN, f"'{rec.get(INTERNAL_COLUMN)}' must be yes (commentary for the "
-                "partnership only, kept off the public scorecard) or no")
+        flags = {column: _text(rec.get(column)).lower() or "no" for column in YES_NO_COLUMNS}
+        wrong = [column for column, flag in flags.items() if flag not in ("yes", "no")]
+        for column in wrong:
+            err(column, f"'{rec.get(column)}' must be yes{YES_NO_COLUMNS[column]} or no")
+        if wrong:
             continue
         out.append({
             "row": number, "framework": indicator["framework"], "code": code, "part": part,
             "period": str(period), "value": value,
             "comparator": indicator["comparator"], "comparator_value": numbers["comparator_value"],
             "forecast_year_end": numbers["forecast_year_end"],
-            "provisional": provisional == "yes",
+            "provisional": flags["provisional"] == "yes",
             "commentary": _text(rec.get("commentary"), strip=False),
             "action": _text(rec.get("action"), strip=False),
             "numerator": numbers["numerator"], "denominator": numbers["denominator"],
-            INTERNAL_COLUMN: internal == "yes",
+            INTERNAL_COLUMN: flags[INTERNAL_COLUMN] == "yes",
         })
     if not out and not errors:
         errors.append(CellError(SHEET, None, "value", "no values are filled in; nothing to import"))
