@@ -80,4 +80,4 @@ def read(engine: Engine, *, actor: str = "", action: str = "", search: str = "",
                s.audit_log.c.reason), actor=actor, action=action, search=search)
     query = query.order_by(s.audit_log.c.id.desc()).offset(offset or None).limit(limit)
     with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+        return pd.read_sql_query(query, conn)

@@ -35,8 +35,8 @@ def _float_or_none(value):
 def benchmark_areas(engine: Engine) -> pd.DataFrame:
     """Every benchmark area with its kind, source, notes and (for groups) members."""
     with engine.connect() as conn:
-        areas = pd.read_sql(select(s.benchmark_areas).order_by(s.benchmark_areas.c.id), conn)
-        members = pd.read_sql(select(s.benchmark_group_members), conn)
+        areas = pd.read_sql_query(select(s.benchmark_areas).order_by(s.benchmark_areas.c.id), conn)
+        members = pd.read_sql_query(select(s.benchmark_group_members), conn)
     areas["members"] = [sorted(members.loc[members["group_id"] == i, "member"]) for i in areas["id"]]
     return areas.drop(columns="id")
 
@@ -176,7 +176,7 @@ def read_benchmark_values(engine: Engine, register: Register | None = None) -> p
                           .join(part, bv.c.part_id == part.c.id).join(ind)
                           .join(fw, ind.c.framework_id == fw.c.id).join(ba, bv.c.area_id == ba.c.id)))
     with engine.connect() as conn:
-        stored = pd.read_sql(query, conn)
+        stored = pd.read_sql_query(query, conn)
         area_names = {r.name for r in conn.execute(select(ba.c.name))}
     for c in _NUMBERS:
         stored[c] = stored[c].astype(float)
@@ -200,7 +200,7 @@ def own_series(engine: Engine, register: Register) -> pd.DataFrame:
              .where(r.c.state == "published", r.c.is_demo.is_(False),
                     r.c.numerator.is_not(None) | r.c.denominator.is_not(None)))
     with engine.connect() as conn:
-        counts = pd.read_sql(query, conn)
+        counts = pd.read_sql_query(query, conn)
     key = ["framework", "code", "part", "area", "period"]
     own = register.returns.merge(register.frameworks[["framework", "own_area"]], on="framework")
     own = own[own["area"] == own["own_area"]][[*key, "value"]]

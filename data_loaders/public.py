@@ -42,7 +42,7 @@ def _internal_keys(engine: Engine) -> pd.DataFrame:
     version's commentary is marked internal."""
     fw, ind, part, r = s.frameworks, s.indicators, s.indicator_parts, s.returns
     with engine.connect() as conn:
-        versions = pd.read_sql(select(
+        versions = pd.read_sql_query(select(
             fw.c.name.label("framework"), ind.c.code, part.c.part, s.areas.c.name.label("area"),
             r.c.period, r.c.version, r.c.commentary_internal)
             .select_from(r.join(part, r.c.part_id == part.c.id).join(ind)

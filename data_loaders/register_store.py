@@ -153,13 +153,13 @@ def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
     include_demo = demo_enabled() if include_demo is None else include_demo
     fw, tb, ind, part = s.frameworks, s.theme_boards, s.indicators, s.indicator_parts
     with engine.connect() as conn:
-        frameworks = pd.read_sql(select(
+        frameworks = pd.read_sql_query(select(
             fw.c.name.label("framework"), fw.c.title, fw.c.first_year, fw.c.last_year,
             fw.c.own_area, fw.c.source).order_by(fw.c.id), conn)
-        boards = pd.read_sql(select(
+        boards = pd.read_sql_query(select(
             fw.c.name.label("framework"), tb.c.name.label("theme_board"), tb.c.chair, tb.c.theme,
             tb.c.source).join_from(tb, fw).order_by(tb.c.id), conn)
-        indicators = pd.read_sql(select(
+        indicators = pd.read_sql_query(select(
             fw.c.name.label("framework"), ind.c.code, part.c.part, ind.c.kind, ind.c.title,
             ind.c.theme, tb.c.name.label("theme_board"), *(part.c[c] for c in PART_COLUMNS[:-2]),
             ind.c.lead_partner, ind.c.partners, ind.c.reward_eligible, ind.c.status,
@@ -167,7 +167,7 @@ def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
             .select_from(part.join(ind).join(fw, ind.c.framework_id == fw.c.id)
                          .join(tb, ind.c.theme_board_id == tb.c.id))
             .order_by(fw.c.id, ind.c.code, part.c.id), conn)
-        targets = pd.read_sql(select(
+        targets = pd.read_sql_query(select(
             fw.c.name.label("framework"), ind.c.code, part.c.part, s.targets.c.year,
             s.targets.c.value, s.targets.c.text, s.targets.c.status, s.targets.c.version,
             s.targets.c.effective_from, s.targets.c.decided_by, s.targets.c.source,
@@ -175,7 +175,7 @@ def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
             .select_from(s.targets.join(part).join(ind).join(fw, ind.c.framework_id == fw.c.id))
             .order_by(s.targets.c.id), conn)
         r = s.returns
-        returns = pd.read_sql(select(
+        returns = pd.read_sql_query(select(
             fw.c.name.label("framework"), ind.c.code, part.c.part, s.areas.c.name.label("area"),
             r.c.period, r.c.value, r.c.provisional, r.c.commentary, r.c.action,
             r.c.forecast_year_end, r.c.source, r.c.is_demo, r.c.version)

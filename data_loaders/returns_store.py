@@ -224,7 +224,7 @@ def pending_returns(engine: Engine) -> pd.DataFrame:
                           .outerjoin(s.loads, r.c.load_id == s.loads.c.id))
              .where(r.c.state == "submitted").order_by(r.c.id))
     with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+        return pd.read_sql_query(query, conn)
 
 
 def count_pending(engine: Engine) -> int:
@@ -314,4 +314,4 @@ def return_history(engine: Engine, framework: str, code: str, include_pending: b
                     *(() if include_pending else (r.c.state == "published",)))
              .order_by(part.c.part, s.areas.c.name, r.c.period, r.c.version))
     with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+        return pd.read_sql_query(query, conn)

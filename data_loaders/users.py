@@ -79,7 +79,7 @@ def load_user(engine: Engine, email: str) -> User:
 def list_users(engine: Engine) -> pd.DataFrame:
     """Every grant: email, role, scope."""
     with engine.connect() as conn:
-        return pd.read_sql(select(s.users.c.email, s.user_roles.c.role, s.user_roles.c.scope_kind,
+        return pd.read_sql_query(select(s.users.c.email, s.user_roles.c.role, s.user_roles.c.scope_kind,
                                   s.user_roles.c.scope_value)
                            .join(s.user_roles).order_by(s.users.c.email, s.user_roles.c.role), conn)
 

@@ -103,13 +103,13 @@ def test_returns_due_table_reads_each_state_from_what_was_stored(engine):
     assert table.loc[second, "state"] == "awaiting_sign_off"
     others = table.drop([first, second])  # NI 120: nothing in, ten days after 30 January
     assert set(others["state"]) <= {"overdue"} and set(others["days_overdue"]) <= {10}
-    pending = pd.read_sql(select(s.returns.c.id).where(s.returns.c.state == "submitted"), engine)
+    pending = pd.read_sql_query(select(s.returns.c.id).where(s.returns.c.state == "submitted"), engine)
     review_returns(engine, pending["id"].tolist(), approve=False, actor="po", reason="check the figure")
     table = cycle_store.returns_due_table(engine, read_register(engine), FW, "2009/10 Q3",
                                           as_of=D(2010, 2, 9)).drop_duplicates("code").set_index("code")
     assert (table.loc[second, "state"], table.loc[second, "days_overdue"]) == ("sent_back", 10)
     _store(engine, second, "2009/10 Q3", 21.0, state="submitted")
-    pending = pd.read_sql(select(s.returns.c.id).where(s.returns.c.state == "submitted"), engine)
+    pending = pd.read_sql_query(select(s.returns.c.id).where(s.returns.c.state == "submitted"), engine)
     review_returns(engine, pending["id"].tolist(), approve=True, actor="po")
     table = cycle_store.returns_due_table(engine, read_register(engine), FW, "2009/10 Q3",
                                           as_of=D(2010, 2, 9)).drop_duplicates("code").set_index("code")

@@ -158,3 +158,14 @@ def test_upgrade_in_place_from_0003_adds_an_empty_plausible_range(database_url):
                                   s.indicator_parts.c.plausible_max)).one()
     assert tuple(row) == ("percent", None, None)
     engine.dispose()
+
+
+def test_reading_the_register_reports_no_database_failure(engine, caplog):
+    # pandas' read_sql first asks whether its query is a table's name; on PostgreSQL that
+    # failed inside the driver on every read, and our failure hook logged each one as "the
+    # database server cannot be reached" (found by the two-process test, issue 16).
+    seed_register(engine, DEFAULT_REGISTER_PATH)
+    with caplog.at_level("WARNING", logger="lsp.database"):
+        register = read_register(engine)
+    assert not register.indicators.empty
+    assert [r.getMessage() for r in caplog.records if r.name == "lsp.database"] == []
