@@ -364,10 +364,10 @@ def _server(ctx: Context, url: str, page: Path) -> tuple[str, int]:
 
     port = free_port()
     base = ctx.enter(streamlit_server(url, page=str(page), port=port))
-    return base, _server_pid(port)
+    return base, server_pid(port)
 
 
-def _server_pid(port: int) -> int:
+def server_pid(port: int) -> int:
     """The pid of this process's child that runs streamlit on ``port``."""
     me = str(os.getpid())
     for proc in Path("/proc").iterdir():

@@ -22,6 +22,7 @@ from performance import events
 from performance.access import ROLE_LABELS, ROLES, User, local_admin
 from performance.register import Register, framework_names
 from ui.allocator import tune_allocator
+from ui.sessions import start_session_reaper
 
 # Once per server process, before its sessions allocate much: fewer malloc arenas and memory
 # freed by closed sessions handed back (ui/allocator.py; README, "Performance").
@@ -187,6 +188,7 @@ def page_setup(title: str, required_role: str = "viewer") -> PageContext:
     without app.py, so the check cannot live anywhere else).
     """
     st.set_page_config(page_title=f"{title} · LSP performance", layout="wide")
+    start_session_reaper()  # once per process: closed tabs' sessions release what they held
     with _database_refusal():
         user = current_user()
     with st.sidebar:

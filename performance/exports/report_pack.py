@@ -78,7 +78,8 @@ def report_pack(register: Register, rated: pd.DataFrame, period: str, *, framewo
     Sheets: ``Summary`` (the headline "12 green, 3 amber, 4 red", RAG counts overall and per
     theme board with the change since the previous quarter: :func:`overview.rag_counts`), one
     sheet per theme board (its indicator parts in the period: :data:`REPORT_PACK_COLUMNS`),
-    ``Exceptions`` (:func:`overview.exceptions`, with ``listed_for``) and ``About``.
+    ``Exceptions`` (:func:`overview.exceptions`, with ``listed_for``), ``Reward estimate`` (the
+    indicative estimate of :mod:`performance.reward`, when any part is reward-eligible) and ``About``.
     ``rated``: ``overview.with_register_columns(rag.rate(register), register)`` for the
     framework, with the previous quarter in it. Reasons are built for the rows written only.
     ``progress(done, total)`` is called every few hundred rows and once at the end.
@@ -128,6 +129,20 @@ def report_pack(register: Register, rated: pd.DataFrame, period: str, *, framewo
     _write_table(w, ws, _demo_as_text(picked[[*EXCEPTION_COLUMNS, *((DEMO_COLUMN,) if demo else ())]]),
                  units=picked["unit"], progress=tick, print_title=f"Exceptions, {period}",
                  title_rows=[(f"Exceptions: {period}", "x title"), (listed, "x subtitle")])
+
+    # The indicative reward estimate, as on the overview and in the paper, when the framework
+    # has reward-eligible parts (issue 15)
+    from performance import reward
+
+    estimate = reward.estimate(rated, period, register.settings, register.indicators)
+    if len(estimate):
+        ws = w.wb.create_sheet(sheet_name("Reward estimate", used))
+        basis = ("Indicative only. For each reward-eligible part, the share of the improvement from its "
+                 "baseline to this year's target achieved so far and at the year-end forecast."
+                 + ("" if reward.rule(register.settings) else " " + reward.NOT_TRACED))
+        _write_table(w, ws, reward.display(estimate), units=None, progress=tick,
+                     print_title=f"Indicative reward estimate, {period}",
+                     title_rows=[(f"Indicative reward estimate: {period}", "x title"), (basis, "x subtitle")])
 
     about_rows = {"Framework": framework_title, "Period": period, "Compared with": previous, **about}
     _write_about(w, f"Quarterly report pack, {period}", about_rows, len(rows), demo,

@@ -127,7 +127,15 @@ def test_libreoffice_opens_every_sheet_of_the_report_pack(soffice, tmp_path, lut
     if "(first sheet)" in sheets:
         return  # an old LibreOffice: only the Summary could be checked
     boards = counts["theme_board"].tolist()[1:]
-    assert set(sheets) == {"Summary", "Exceptions", "About", *(exports.sheet_name(b) for b in boards)}
+    from performance import reward
+
+    estimate = reward.estimate(rated, PERIOD, register.settings, register.indicators)
+    assert set(sheets) == {"Summary", "Exceptions", "About", *(exports.sheet_name(b) for b in boards),
+                           *(["Reward estimate"] if len(estimate) else [])}
+    if len(estimate):  # the indicative estimate reads back as the overview shows it
+        shown = records(sheets["Reward estimate"], "Code")
+        assert [r["Code"] for r in shown] == reward.display(estimate)["Code"].tolist()
+        assert {r["Basis"] for r in shown} == {reward.LABEL}
     exceptions = records(sheets["Exceptions"], column_label("theme_board"))
     assert list(exceptions[0]) == [column_label(c) for c in (*exports.EXCEPTION_COLUMNS, "illustrative")]
     listed = {r["Code"]: r for r in exceptions}

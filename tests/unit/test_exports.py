@@ -481,11 +481,32 @@ def test_report_pack_for_luton_counts_and_sheets_match_the_overview(luton):
     got = summary_table(wb["Summary"])
     pd.testing.assert_frame_equal(got, counts[got.columns.tolist()], check_dtype=False)
     boards = counts["theme_board"].tolist()[1:]
-    assert len(wb.sheetnames) == len(boards) + 3
+    assert wb.sheetnames[len(boards) + 1:] == ["Exceptions", "Reward estimate", "About"]
     board_rows = sum(len(table_rows(wb[name])) for name in wb.sheetnames[1:1 + len(boards)])
     assert board_rows == int((rated["period"] == PERIOD).sum())
     assert len(table_rows(wb["Exceptions"])) == len(overview.exceptions(rated, PERIOD))
     assert all(len(name) <= 31 for name in wb.sheetnames)
+
+
+def test_report_pack_for_luton_has_the_indicative_reward_estimate_of_the_overview(luton):
+    from performance import reward
+
+    register, rated, framework = luton
+    wb = reopen(exports.report_pack(register, rated, PERIOD, framework=framework, about=ABOUT))
+    ws = wb["Reward estimate"]
+    expected = reward.display(reward.estimate(rated, PERIOD, register.settings, register.indicators))
+    assert ws["A1"].value == f"Indicative reward estimate: {PERIOD}"
+    assert ws["A2"].value.startswith("Indicative only.")
+    assert (reward.NOT_TRACED in ws["A2"].value) == (reward.rule(register.settings) is None)
+    got = table_rows(ws)
+    assert len(got) == len(expected) > 0
+    assert got["Code"].tolist() == expected["Code"].tolist()
+    assert got["Reward share so far"].tolist() == expected["Reward share so far"].tolist()
+    assert set(got["Basis"]) == {reward.LABEL}
+
+
+def test_report_pack_without_reward_eligible_parts_has_no_reward_sheet(pack_register, pack_rated):
+    assert "Reward estimate" not in pack(pack_register, pack_rated).sheetnames
 
 
 # --- the client's words, blanks and bidirectional controls (issue 17 items 1-2, issue 18 item 9) ---
