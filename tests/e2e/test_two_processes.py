@@ -194,7 +194,16 @@ class _Proxy:
         assert text.count(entry) == 1
         site.write_text(text.replace(entry, f"server 127.0.0.1:{port} down "))
         self.proc.send_signal(signal.SIGHUP)
-        time.sleep(1)  # nginx starts new workers with the new configuration
+        # nginx starts new workers with the new configuration while the old ones finish: wait
+        # until a request is answered by another process (on a busy machine that takes a while).
+        deadline = time.monotonic() + 60
+        while True:
+            with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=10):
+                pass
+            if self.upstream_of("GET", "/_stcore/health") != port:
+                return
+            assert time.monotonic() < deadline, f"nginx still sends requests to {port} after its reload"
+            time.sleep(0.5)
 
 
 @contextmanager
