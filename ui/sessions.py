@@ -6,7 +6,10 @@ is never called. What the session registered with the process stays there for go
 deferred downloads (closures over the tables the page showed), media files and uploads, in the
 runtime's managers, which only a shutdown clears. Measured by ``python -m bench --only
 server_memory_20_tabs``: about 9 MB per closed tab of the overview at the 150-area scale, never
-released (issue 18, item 8).
+released (issue 18, item 8). Streamlit's own report of it: streamlit/streamlit#12506 ("Memory leak
+caused by session state persisting after tab closed"; the fix proposed in #12521, a TTL cache
+that shuts expired sessions down, was closed unmerged); 1.67 still behaves so
+(``tests/e2e/test_session_memory.py`` shows it).
 
 So, once per process, a thread asks the event loop every :data:`REAP_EVERY_S` seconds to take
 the expired sessions out of the storage and shut each down, as Streamlit itself does for a
