@@ -1,15 +1,15 @@
 """Shut down the sessions Streamlit forgets after ``server.disconnectedSessionTTL``.
 
 Why: when a tab closes, Streamlit keeps its session for the TTL (so a reconnect resumes it) in
-a TTL cache; when the TTL passes, the cache just drops the entry and ``AppSession.shutdown()``
-is never called. What the session registered with the process stays there for good: its
-deferred downloads (closures over the tables the page showed), media files and uploads, in the
-runtime's managers, which only a shutdown clears. Measured by ``python -m bench --only
-server_memory_20_tabs``: about 9 MB per closed tab of the overview at the 150-area scale, never
-released (issue 18, item 8). Streamlit's own report of it: streamlit/streamlit#12506 ("Memory leak
-caused by session state persisting after tab closed"; the fix proposed in #12521, a TTL cache
-that shuts expired sessions down, was closed unmerged); 1.67 still behaves so
-(``tests/e2e/test_session_memory.py`` shows it).
+a TTL cache, and clears expired sessions only when the cache is next written, that is when
+another tab closes. Until then an expired session keeps everything it held: its session state,
+uploads and deferred downloads (closures over the tables the page showed). On a server whose
+other visitors keep their tabs open, or where nobody else comes, that is for good. Measured by
+``python -m bench --only server_memory_20_tabs`` (150 areas, 20 tabs closed): 100 MB above the
+start after the TTL without this, back to the start with it (issue 18, item 8). Streamlit's own
+report: streamlit/streamlit#12506 ("Memory leak caused by session state persisting after tab
+closed"; the fix proposed in #12521 was closed unmerged); ``tests/e2e/test_session_memory.py``
+shows 1.67 still behaves so.
 
 So, once per process, a thread asks the event loop every :data:`REAP_EVERY_S` seconds to take
 the expired sessions out of the storage and shut each down, as Streamlit itself does for a
