@@ -18,6 +18,7 @@ from tests.e2e.browser import REPO_ROOT, chromium, new_context, open_app, stream
 HELD_MB = 200
 TTL_S = 2  # server.disconnectedSessionTTL for this server
 RELEASE_WITHIN_S = 60  # TTL + the reaper's round + the shutdown, with room for a busy machine
+KEPT_FOR_S = 20  # without the reaper: still held this long after the colleague's tab (the reaper took 11 s)
 
 PAGE = f"""
 import streamlit as st
@@ -33,9 +34,10 @@ st.write("drawn")
 """
 
 
-def _memory_around_a_closed_tab(tmp_path, reaper: bool) -> tuple[float, float, float]:
+def _memory_around_a_closed_tab(tmp_path, reaper: bool,
+                                wait_s: float = RELEASE_WITHIN_S) -> tuple[float, float, float]:
     """Resident MB of the server: before the tab, with it open, and after it closed (once the
-    figure is back within 50 MB of the start, or after RELEASE_WITHIN_S).
+    figure is back within 50 MB of the start, or after ``wait_s``).
 
     Once the closed tab's TTL has passed, a second tab (holding nothing) is opened and kept
     open, as colleagues' tabs are: Streamlit's event loop keeps the last session it served in a
@@ -59,7 +61,7 @@ def _memory_around_a_closed_tab(tmp_path, reaper: bool) -> tuple[float, float, f
         colleague = context.new_page()
         open_app(colleague, base)
         colleague.get_by_text("drawn").wait_for()
-        deadline = time.monotonic() + RELEASE_WITHIN_S
+        deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline and rss_mb(pid) > start + 50:
             time.sleep(1)
         after = rss_mb(pid)
@@ -76,6 +78,6 @@ def test_a_closed_tabs_session_releases_what_it_held_after_the_reconnect_window(
 def test_without_the_reaper_an_idle_server_keeps_an_expired_sessions_memory(tmp_path):
     # Why ui.sessions exists: should a Streamlit release shut expired sessions down by itself,
     # this fails, and the reaper can go.
-    start, open_mb, after = _memory_around_a_closed_tab(tmp_path, reaper=False)
+    start, open_mb, after = _memory_around_a_closed_tab(tmp_path, reaper=False, wait_s=KEPT_FOR_S)
     assert open_mb > start + HELD_MB * 0.9, (start, open_mb)
     assert after > start + HELD_MB * 0.9, (start, open_mb, after)
