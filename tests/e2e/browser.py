@@ -151,3 +151,17 @@ def wait_for_tables(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
     _waiting(page, "every table drawn into its canvas", timeout_ms,
              lambda t: page.wait_for_function(TABLES_DRAWN, timeout=t))
     page.evaluate(NEXT_FRAMES)
+
+
+def write_sign_in_secrets(path: Path, *, redirect_uri: str, provider: str,
+                          cookie_secret: str = "a-long-random-test-secret") -> Path:
+    """A secrets.toml at ``path`` whose [auth] section signs in against the OpenID Connect
+    ``provider`` (its base URL), as a council would configure Entra ID; ``path``."""
+    path.write_text(f"""[auth]
+redirect_uri = "{redirect_uri}"
+cookie_secret = "{cookie_secret}"
+client_id = "lsp-dashboard"
+client_secret = "test-client-secret"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+""")
+    return path

@@ -10,7 +10,15 @@ import pytest
 
 from data_loaders import audit, users
 from data_loaders.database import open_database
-from tests.e2e.browser import chromium, free_port, new_context, open_app, streamlit_server, wait_for_app
+from tests.e2e.browser import (
+    chromium,
+    free_port,
+    new_context,
+    open_app,
+    streamlit_server,
+    wait_for_app,
+    write_sign_in_secrets,
+)
 from tests.e2e.test_browser import _shot
 
 ADMIN, VIEWER = "admin@luton.gov.uk", "viewer@luton.gov.uk"
@@ -33,14 +41,8 @@ def app_with_sign_in(provider, tmp_path_factory):
     engine = open_database(url)
     users.grant(engine, ADMIN, "admin", actor="test set-up")
     port = free_port()
-    secrets = folder / "secrets.toml"
-    secrets.write_text(f"""[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "a-long-random-test-secret"
-client_id = "lsp-dashboard"
-client_secret = "test-client-secret"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-""")
+    secrets = write_sign_in_secrets(folder / "secrets.toml", provider=provider,
+                                    redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
     with streamlit_server(url, extra_args=("--secrets.files", str(secrets)), port=port) as base:
         yield base, engine
 

@@ -41,6 +41,7 @@ from tests.e2e.browser import (
     open_app,
     streamlit_server,
     wait_for_app,
+    write_sign_in_secrets,
 )
 
 FRAMEWORK, PERIOD, CODE = "Luton LAA 2008-11", "2009/10 Q3", "NI 156"
@@ -264,14 +265,9 @@ def test_sign_in_and_upload_through_the_proxy_hold_on_the_other_process(shared_p
     with _provider() as provider:
         # One secrets file for both processes, as a deployment copies one: the same cookie_secret
         # lets either process read the sign-in cookie the other set.
-        secrets = tmp_path / "secrets.toml"
-        secrets.write_text(f"""[auth]
-redirect_uri = "http://127.0.0.1:{proxy_port}/oauth2callback"
-cookie_secret = "one-secret-shared-by-every-process"
-client_id = "lsp-dashboard"
-client_secret = "test-client-secret"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-""")
+        secrets = write_sign_in_secrets(tmp_path / "secrets.toml", provider=provider,
+                                        redirect_uri=f"http://127.0.0.1:{proxy_port}/oauth2callback",
+                                        cookie_secret="one-secret-shared-by-every-process")
         args = ("--secrets.files", str(secrets))
         with streamlit_server(shared_postgres, extra_args=args, port=ports[0], env=env), \
                 streamlit_server(shared_postgres, extra_args=args, port=ports[1], env=env), \
