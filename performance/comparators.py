@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from performance.changes import ChangeRefused
 from performance.errors import CellError
 from performance.intervals import RATE_MULTIPLIERS
 from performance.periods import PeriodError, parse_period, parse_year
 from performance.register import Register
 
 __all__ = ["FINGERTIPS_COLUMNS", "VALUE_COLUMNS", "ComparatorsCheck", "check_comparator_rows",
-           "count_problems", "fingertips_rows"]
+           "check_fingertips_id", "check_group_change", "count_problems", "fingertips_rows"]
 
 VALUE_COLUMNS = ("framework", "code", "part", "area", "period", "value", "count", "denominator",
                  "lower_95", "upper_95", "lower_998", "upper_998", "source")
@@ -233,3 +234,104 @@ def fingertips_rows(rows: list[tuple[int, dict]], fingertips_parts: dict[int, tu
                              "part": part, "source": source}))
     warnings = [f"{skipped} rows for areas that are not benchmark areas were left out"] if skipped else []
     return out, warnings, errors
+
+
+# --- the neighbour groups an administrator edits, and Fingertips indicator IDs ---------------
+
+AREA_NAME_MAX_LENGTH = 120  # benchmark_areas.name and benchmark_group_members.member
+GROUP_CHANGES = ("set", "add", "remove")
+
+
+def _same(name: str, names) -> str | None:
+    """The name among ``names`` that is ``name`` written in another case, or None."""
+    folded = name.casefold()
+    return next((n for n in names if n.casefold() == folded), None)
+
+
+def check_group_change(change: str, group: str, members: list[tuple[str, str]], *, reason: str,
+                       groups: dict[str, list[str]], reserved: dict[str, str]
+                       ) -> list[tuple[str, str]]:
+    """Check a change to a neighbour group's members; return the ``(name, source)`` pairs to
+    store (``set``: the whole list; ``add``: the new ones), or for ``remove`` the names as stored.
+
+    ``change`` is ``set`` (the whole list), ``add`` or ``remove``; ``members`` are the
+    ``(name, source)`` pairs given (for ``remove`` the source is ignored). ``groups`` maps each
+    existing group to its members; ``reserved`` maps names no member may take (benchmark areas
+    such as England, the frameworks' own areas) to why. Raises :class:`ChangeRefused` with every
+    problem by field (``group``, ``member``, ``source``, ``reason``); nothing is kept then.
+    """
+    problems: list[tuple[str, str]] = []
+    group = " ".join(str(group or "").split())
+    if change not in GROUP_CHANGES:
+        problems.append(("change", f"'{change}' is not one of {', '.join(GROUP_CHANGES)}"))
+    if not group:
+        problems.append(("group", "name the group"))
+    elif group not in groups and change != "set":
+        problems.append(("group", f"unknown group '{group}'; known: {', '.join(sorted(groups)) or 'none'}"))
+    current = list(groups.get(group, []))
+    cleaned = [(" ".join(str(n or "").split()), str(s or "").strip()) for n, s in members]
+    if not cleaned and change != "set":
+        problems.append(("member", "name the area"))
+    seen: list[str] = []
+    for name, source in cleaned:
+        if not name:
+            problems.append(("member", "a member needs a name"))
+            continue
+        if len(name) > AREA_NAME_MAX_LENGTH:
+            problems.append(("member", f"'{name[:40]}…' is longer than {AREA_NAME_MAX_LENGTH} characters"))
+        if (twice := _same(name, seen)) is not None:
+            problems.append(("member", f"'{name}' is given twice (also as '{twice}')"))
+        seen.append(name)
+        if change == "remove":
+            if _same(name, current) is None:
+                problems.append(("member", f"'{name}' is not a member of {group}; its members: "
+                                           f"{', '.join(current) or 'none'}"))
+            continue
+        if (taken := _same(name, reserved)) is not None:
+            problems.append(("member", f"'{name}' cannot be a neighbour: {reserved[taken]}"))
+        if change == "add" and (already := _same(name, current)) is not None:
+            problems.append(("member", f"'{already}' is already a member of {group}"))
+        if not source:
+            problems.append(("source", f"give the source of {name}: the list or publication it "
+                                       "was taken from"))
+    if not str(reason or "").strip():
+        problems.append(("reason", "give the reason for the change (kept in the audit trail)"))
+    if problems:
+        raise ChangeRefused(problems)
+    if change == "remove":  # the names as stored
+        return [(_same(n, current), "") for n, _ in cleaned]
+    return cleaned
+
+
+def check_fingertips_id(raw, *, source: str, code: str, part: str,
+                        mapped: dict[int, tuple[str, str, str]], framework: str) -> int:
+    """Check a Fingertips indicator ID for ``code``/``part``; return it as an int.
+
+    Refused (:class:`ChangeRefused`, by field): an ID that is not a whole number above 0, an ID
+    already mapped to another part of the same framework (a download's rows would be ambiguous),
+    no source.
+    """
+    problems: list[tuple[str, str]] = []
+    text = str(raw if raw is not None else "").strip()
+    number = None
+    if not text:
+        problems.append(("fingertips_id", "give the Fingertips indicator ID (a whole number)"))
+    else:
+        try:
+            number = int(text)
+        except ValueError:
+            problems.append(("fingertips_id", f"'{text}' is not a whole number"))
+        else:
+            if number <= 0:
+                problems.append(("fingertips_id", f"{number} is not a Fingertips indicator ID "
+                                                  "(they are whole numbers above 0)"))
+            elif number in mapped and mapped[number][0] == framework \
+                    and mapped[number][1:] != (code, part):
+                other = " ".join(filter(None, mapped[number][1:]))
+                problems.append(("fingertips_id", f"{number} is already the Fingertips ID of {other}"))
+    if not str(source or "").strip():
+        problems.append(("source", "give the source: where the ID was looked up (e.g. the "
+                                   "Fingertips indicator's page)"))
+    if problems:
+        raise ChangeRefused(problems)
+    return number
