@@ -115,14 +115,18 @@ def cmd_import_returns(args) -> int:
 
 def cmd_import_comparators(args) -> int:
     """Check and store benchmark values (issue 14): all or nothing, problems by row and column."""
-    from data_loaders.benchmarks_store import fingertips_parts, known_areas, store_benchmark_values
-    from data_loaders.comparators_file import check_comparators_file
+    from data_loaders.benchmarks_store import store_benchmark_values
+    from data_loaders.comparators_file import check_comparators_upload
     from data_loaders.database import file_checksum
 
-    engine, register = _open()
     path = Path(args.file)
-    data = path.read_bytes()
-    check = check_comparators_file(register, data, path.name, known_areas(engine), fingertips_parts(engine))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # missing, a folder, unreadable: say which, without a traceback
+        return _refuse(f"{args.file} cannot be read ({exc.strerror or exc}); nothing was stored")
+    engine, register = _open()
+    # the same check as the Quarterly returns page's upload
+    check = check_comparators_upload(engine, register, data, path.name)
     for warning in check.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not check.ok:

@@ -19,7 +19,8 @@ from performance.periods import PeriodError, parse_period, parse_year
 from performance.register import Register
 
 __all__ = ["FINGERTIPS_COLUMNS", "VALUE_COLUMNS", "ComparatorsCheck", "check_comparator_rows",
-           "check_fingertips_id", "check_group_change", "count_problems", "fingertips_rows"]
+           "check_fingertips_id", "check_group_change", "comparators_preview", "count_problems",
+           "fingertips_rows", "preview_summary"]
 
 VALUE_COLUMNS = ("framework", "code", "part", "area", "period", "value", "count", "denominator",
                  "lower_95", "upper_95", "lower_998", "upper_998", "source")
@@ -335,3 +336,53 @@ def check_fingertips_id(raw, *, source: str, code: str, part: str,
     if problems:
         raise ChangeRefused(problems)
     return number
+
+
+# --- the preview before "Confirm and save" ---------------------------------------------------
+
+PREVIEW_NEW, PREVIEW_SAME = "New value", "Same as stored: not saved again"
+
+
+def _interval(lower, upper) -> str:
+    if lower is None or upper is None or lower != lower or upper != upper:
+        return ""
+    return f"{lower:g} to {upper:g}"
+
+
+def _same_number(a, b) -> bool:
+    missing_a, missing_b = a is None or a != a, b is None or b != b
+    return (missing_a and missing_b) or (not missing_a and not missing_b and float(a) == float(b))
+
+
+def comparators_preview(rows: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """The checked values as they will be saved, in words, each saying what saving does: a new
+    value, a correction of the stored one (the next version; the old stays in the history), or
+    the same as stored (left alone). ``current`` is the stored values
+    (``data_loaders.benchmarks_store.read_benchmark_values``, same columns as ``rows``)."""
+    key = ["framework", "code", "part", "area", "period"]
+    stored = {tuple(r[k] for k in key): r for r in current.to_dict("records")}
+    out = []
+    for r in rows.to_dict("records"):
+        old = stored.get(tuple(r[k] for k in key))
+        if old is None:
+            change = PREVIEW_NEW
+        elif all(_same_number(r[c], old[c]) for c in NUMBERS) and r["source"] == old["source"]:
+            change = PREVIEW_SAME
+        else:
+            change = f"Corrects the stored {old['value']:g} (kept in the history)"
+        out.append({"code": r["code"], "part": r["part"], "area": r["area"], "period": r["period"],
+                    "value": r["value"], "count": r["count"], "denominator": r["denominator"],
+                    "95% interval": _interval(r["lower_95"], r["upper_95"]),
+                    "99.8% interval": _interval(r["lower_998"], r["upper_998"]),
+                    "source": r["source"], "on saving": change})
+    return pd.DataFrame(out, columns=["code", "part", "area", "period", "value", "count", "denominator",
+                                      "95% interval", "99.8% interval", "source", "on saving"])
+
+
+def preview_summary(preview: pd.DataFrame) -> str:
+    """"3 values: 2 new, 1 correction, 0 the same as stored" for the preview's heading."""
+    changes = preview["on saving"]
+    new, same = int((changes == PREVIEW_NEW).sum()), int((changes == PREVIEW_SAME).sum())
+    corrected = len(preview) - new - same
+    return (f"{len(preview)} {'value' if len(preview) == 1 else 'values'}: {new} new, "
+            f"{corrected} {'correction' if corrected == 1 else 'corrections'}, {same} the same as stored")
