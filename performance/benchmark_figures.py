@@ -246,10 +246,11 @@ def area_sentence(table: pd.DataFrame, label: str, area: str, benchmark: str) ->
 
 def area_table(table: pd.DataFrame) -> pd.DataFrame:
     """Another area's values (:func:`area_rows`) for the screen and its downloads: the
-    comparisons in words, no codes."""
+    comparisons in words, no codes; the 95% limits to two decimals."""
     shown = table.rename(columns={"area_value": "value"})[
         ["part", "period", "area", "value", "lower_95", "upper_95", "benchmark", "benchmark_value",
          "benchmark_period", "compared_with_benchmark", "compared_with_benchmark_998",
          "comparison_reason", "source"]]
-    return shown.assign(**{c: shown[c].map(COMPARISON_LABELS)
-                           for c in ("compared_with_benchmark", "compared_with_benchmark_998")})
+    limits = {c: shown[c].astype(float).round(2) for c in ("lower_95", "upper_95")}  # as the sentence reads
+    return shown.assign(**limits, **{c: shown[c].map(COMPARISON_LABELS)
+                                     for c in ("compared_with_benchmark", "compared_with_benchmark_998")})
