@@ -206,7 +206,8 @@ else:
 NEIGHBOUR_INPUTS = ("neighbour_name", "neighbour_source", "neighbour_reason")
 with st.form("add_neighbour"):
     left, right = st.columns(2)
-    name = left.text_input("Area to add", placeholder="the council, as the list names it", key="neighbour_name")
+    name = left.text_input("Area to add", placeholder="the council, as the list names it",
+                           key="neighbour_name")
     source = right.text_input("Source (the list it was taken from)", key="neighbour_source")
     neighbour_reason = st.text_input("Reason (recorded in the audit trail)", key="neighbour_reason")
     add_neighbour = st.form_submit_button("Add the neighbour")
