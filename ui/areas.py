@@ -27,4 +27,6 @@ def area_picker(benchmark_values, framework: str, own_area: str, container=st) -
                             _neighbours(database_url(), current_data_version()))
     if len(areas) < 2:
         return own_area
+    if st.query_params.get("area") not in areas:  # a stale link (a neighbour since removed): own area
+        st.query_params["area"] = own_area
     return url_select("Area", areas, "area", default=own_area, container=container)

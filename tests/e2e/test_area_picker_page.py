@@ -78,3 +78,10 @@ def test_choosing_the_neighbour_shows_its_values_against_the_benchmark_and_says_
     # choosing the own area again: back to the own area's view
     at.selectbox(key="url_area").select("Luton").run()
     assert not any("RAG statuses are Luton's only" in i.value for i in at.info)
+
+
+def test_an_area_the_picker_does_not_offer_opens_the_own_area(url):
+    _with_neighbour(url)
+    at = _indicator({"code": "NI 117", "area": "Bedford"})  # e.g. a link to a neighbour since removed
+    assert at.selectbox(key="url_area").value == "Luton"
+    assert not any("RAG statuses are Luton's only" in i.value for i in at.info)
