@@ -115,14 +115,18 @@ def cmd_import_returns(args) -> int:
 
 def cmd_import_comparators(args) -> int:
     """Check and store benchmark values (issue 14): all or nothing, problems by row and column."""
-    from data_loaders.benchmarks_store import fingertips_parts, known_areas, store_benchmark_values
-    from data_loaders.comparators_file import check_comparators_file
+    from data_loaders.benchmarks_store import store_benchmark_values
+    from data_loaders.comparators_file import check_comparators_upload
     from data_loaders.database import file_checksum
 
-    engine, register = _open()
     path = Path(args.file)
-    data = path.read_bytes()
-    check = check_comparators_file(register, data, path.name, known_areas(engine), fingertips_parts(engine))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # missing, a folder, unreadable: say which, without a traceback
+        return _refuse(f"{args.file} cannot be read ({exc.strerror or exc}); nothing was stored")
+    engine, register = _open()
+    # the same check as the Quarterly returns page's upload
+    check = check_comparators_upload(engine, register, data, path.name)
     for warning in check.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not check.ok:
@@ -133,6 +137,62 @@ def cmd_import_comparators(args) -> int:
     result = store_benchmark_values(engine, check.rows, file_name=path.name,
                                     checksum=file_checksum(data), submitted_by=args.submitted_by)
     print(f"imported {path.name}: {result['summary']} (load {result['load_id']})")
+    return 0
+
+
+def _refused_by_option(refused) -> int:
+    """A refused change, one line per problem named by its command-line option."""
+    return _refuse("nothing was saved:\n" + "\n".join(
+        f"--{field.replace('_', '-')}: {message}" for field, message in refused.problems))
+
+
+def cmd_neighbours(args) -> int:
+    """List a neighbour group's members with their sources, or set, add or remove members."""
+    from data_loaders.benchmarks_store import change_group, group_members
+    from data_loaders.database import open_database
+    from performance.changes import ChangeRefused
+
+    engine = open_database()
+    if args.neighbours_command == "list":
+        rows = group_members(engine)
+        if args.group:
+            rows = rows[rows["group"] == args.group]
+        print(rows.to_csv(index=False), end="")
+        return 0
+    try:
+        after = change_group(engine, args.neighbours_command, args.group or "Statistical neighbours",
+                             [(name, getattr(args, "source", "") or "") for name in args.areas],
+                             actor=args.actor, reason=args.reason)
+    except ChangeRefused as refused:
+        return _refused_by_option(refused)
+    group = args.group or "Statistical neighbours"
+    print(f"{group}: {', '.join(after) if after else 'no members'}")
+    return 0
+
+
+def cmd_fingertips_id(args) -> int:
+    """List, set or remove the Fingertips indicator ID of an indicator part."""
+    from data_loaders.benchmarks_store import fingertips_ids, set_fingertips_indicator
+    from performance.changes import ChangeRefused
+
+    engine, register = _open()
+    try:
+        framework = _default_framework(register, args.framework)
+    except SystemExit as refused:
+        return _refuse(str(refused))
+    if args.fingertips_command == "list":
+        print(fingertips_ids(engine, framework).drop(columns="framework").to_csv(index=False), end="")
+        return 0
+    wanted = None if args.fingertips_command == "remove" else args.id
+    try:
+        set_fingertips_indicator(engine, framework, args.code, args.part, wanted,
+                                 source=getattr(args, "source", "") or "", actor=args.actor,
+                                 reason=args.reason or "")
+    except ChangeRefused as refused:
+        return _refused_by_option(refused)
+    label = " ".join(filter(None, (args.code, args.part)))
+    print(f"{label}: Fingertips indicator {wanted}" if wanted is not None
+          else f"{label}: no Fingertips indicator")
     return 0
 
 
@@ -616,6 +676,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--submitted-by", default=getpass.getuser())
     p.set_defaults(func=cmd_import_comparators)
+
+    p = sub.add_parser("neighbours", help="the statistical-neighbour group: list its members, or "
+                                         "set, add or remove them (each with a source, with a reason)")
+    neighbours_sub = p.add_subparsers(dest="neighbours_command", required=True)
+    q = neighbours_sub.add_parser("list", help="every group's members and sources (CSV)")
+    q.add_argument("--group")
+    q.set_defaults(func=cmd_neighbours)
+    for name, text in (("set", "replace the members with these"), ("add", "add these members"),
+                       ("remove", "remove these members")):
+        q = neighbours_sub.add_parser(name, help=text)
+        q.add_argument("areas", nargs="*" if name == "set" else "+", metavar="AREA")
+        if name != "remove":
+            q.add_argument("--source", required=True, help="the list the names were taken from")
+        q.add_argument("--reason", required=True)
+        q.add_argument("--group", help="default: Statistical neighbours")
+        q.add_argument("--actor", default=f"command line ({getpass.getuser()})")
+        q.set_defaults(func=cmd_neighbours)
+
+    p = sub.add_parser("fingertips-id", help="which Fingertips indicator an indicator part is "
+                                            "(for reading Fingertips data downloads)")
+    fingertips_sub = p.add_subparsers(dest="fingertips_command", required=True)
+    q = fingertips_sub.add_parser("list", help="every part's Fingertips ID and its source (CSV)")
+    q.add_argument("--framework")
+    q.set_defaults(func=cmd_fingertips_id)
+    q = fingertips_sub.add_parser("set", help="set (or change) a part's Fingertips indicator ID")
+    q.add_argument("code")
+    q.add_argument("id", help="the Fingertips indicator ID, e.g. 93203")
+    q.add_argument("--part", default="")
+    q.add_argument("--source", required=True, help="where the ID was looked up")
+    q.add_argument("--reason", default="")
+    q.add_argument("--framework")
+    q.add_argument("--actor", default=f"command line ({getpass.getuser()})")
+    q.set_defaults(func=cmd_fingertips_id)
+    q = fingertips_sub.add_parser("remove", help="forget a part's Fingertips indicator ID")
+    q.add_argument("code")
+    q.add_argument("--part", default="")
+    q.add_argument("--reason", required=True)
+    q.add_argument("--framework")
+    q.add_argument("--actor", default=f"command line ({getpass.getuser()})")
+    q.set_defaults(func=cmd_fingertips_id)
 
     p = sub.add_parser("export", help="write the overview's table of indicator parts for a period "
                                      "(.xlsx, or .csv)")

@@ -14,11 +14,13 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from data_loaders import audit
 from data_loaders import schema as s
 from data_loaders.database import part_ids
+from performance.changes import ChangeRefused
+from performance.comparators import check_fingertips_id, check_group_change
 from performance.register import Register
-from performance.vocabulary import BENCHMARK_AREA_KINDS
 
-__all__ = ["benchmark_areas", "known_areas", "fingertips_parts", "own_series", "read_benchmark_values",
-           "set_fingertips_indicator", "set_group_members", "store_benchmark_values"]
+__all__ = ["benchmark_areas", "change_group", "fingertips_ids", "fingertips_parts", "group_members",
+           "known_areas", "own_series", "read_benchmark_values", "set_fingertips_indicator",
+           "set_group_members", "store_benchmark_values"]
 
 _NUMBERS = ("value", "count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998")
 BENCHMARK_VALUE_COLUMNS = ["framework", "code", "part", "area", "period", *_NUMBERS, "source"]
@@ -42,54 +44,170 @@ def benchmark_areas(engine: Engine) -> pd.DataFrame:
 
 
 def known_areas(engine: Engine) -> set[str]:
-    """Names a benchmark value may be for: the benchmark areas and every group's members."""
+    """Names a benchmark value may be for: the benchmark areas and every group's current members
+    (a neighbour removed from its group takes no new values)."""
     areas = benchmark_areas(engine)
-    return set(areas["name"]) | {m for members in areas["members"] for m in members}
+    fixed = set(areas.loc[areas["kind"] != NEIGHBOUR_KIND, "name"])
+    return fixed | {m for members in areas["members"] for m in members}
+
+
+# A member's own area row (made the first time it has a value) has this kind.
+NEIGHBOUR_KIND = "neighbour"
+GROUP_KIND = "neighbour_group"
+
+
+def group_members(engine: Engine) -> pd.DataFrame:
+    """Every neighbour group's members with their sources (``group, member, source``), groups
+    without members as one row with an empty member, in the order the groups were made."""
+    ba, gm = s.benchmark_areas, s.benchmark_group_members
+    with engine.connect() as conn:
+        rows = conn.execute(select(ba.c.name, gm.c.member, gm.c.source)
+                            .select_from(ba.outerjoin(gm, gm.c.group_id == ba.c.id))
+                            .where(ba.c.kind == GROUP_KIND).order_by(ba.c.id, gm.c.member)).all()
+    return pd.DataFrame([(g, m or "", src or "") for g, m, src in rows],
+                        columns=["group", "member", "source"])
+
+
+def _reserved(conn) -> dict[str, str]:
+    """Names no neighbour may take, with why: the benchmark areas and the frameworks' own areas."""
+    reserved = {r.name: f"{r.name} is a benchmark area ({r.kind.replace('_', ' ')}) itself"
+                for r in conn.execute(select(s.benchmark_areas.c.name, s.benchmark_areas.c.kind)
+                                      .where(s.benchmark_areas.c.kind != NEIGHBOUR_KIND))}
+    owners: dict[str, list[str]] = {}
+    for r in conn.execute(select(s.frameworks.c.name, s.frameworks.c.own_area).order_by(s.frameworks.c.id)):
+        owners.setdefault(r.own_area, []).append(r.name)
+    for area, frameworks in owners.items():
+        reserved[area] = f"{area} is the own area of {' and '.join(frameworks)}"
+    return reserved
+
+
+def _groups(conn) -> dict[str, list[str]]:
+    ba, gm = s.benchmark_areas, s.benchmark_group_members
+    groups = {r.name: [] for r in conn.execute(select(ba.c.name).where(ba.c.kind == GROUP_KIND))}
+    for r in conn.execute(select(ba.c.name, gm.c.member).select_from(gm.join(ba, gm.c.group_id == ba.c.id))
+                          .order_by(gm.c.member)):
+        groups.setdefault(r.name, []).append(r.member)
+    return groups
+
+
+def change_group(engine: Engine, change: str, group: str, members: list[tuple[str, str]], *,
+                 actor: str, reason: str) -> dict[str, str]:
+    """Set, add to or remove from a neighbour group's members, each with its source; audited.
+
+    ``change`` is ``set`` (the whole list; the group is made if need be), ``add`` or ``remove``
+    (for ``remove`` the sources are ignored). Checked by
+    :func:`performance.comparators.check_group_change`: every problem by field in one
+    :class:`~performance.changes.ChangeRefused`, and nothing is written. The change and its audit
+    entry (members and sources before and after, the reason) are one transaction. A removed
+    member's stored values stay in the database but are not shown, nor imported for, until it
+    is a member again. Returns the members and sources after the change.
+    """
+    if not str(actor or "").strip():
+        raise ChangeRefused([("actor", "who makes the change must be known")])
+    ba, gm = s.benchmark_areas, s.benchmark_group_members
+    with engine.begin() as conn:
+        row = conn.execute(select(ba).where(ba.c.name == " ".join(str(group or "").split()))
+                           .with_for_update()).first()  # two admins editing a group take turns
+        given = check_group_change(change, group, members, reason=reason, groups=_groups(conn),
+                                   reserved=_reserved(conn))
+        group = " ".join(group.split())
+        if row is None:
+            group_id = conn.execute(insert(ba).values(
+                name=group, kind=GROUP_KIND, source="", notes="")).inserted_primary_key[0]
+        else:
+            group_id = row.id
+        before = {r.member: r.source for r in conn.execute(
+            select(gm.c.member, gm.c.source).where(gm.c.group_id == group_id))}
+        if change == "set":
+            conn.execute(delete(gm).where(gm.c.group_id == group_id))
+        if change == "remove":
+            conn.execute(delete(gm).where(gm.c.group_id == group_id,
+                                          gm.c.member.in_([n for n, _ in given])))
+        elif given:
+            conn.execute(insert(gm), [{"group_id": group_id, "member": n, "source": src}
+                                      for n, src in given])
+        after = {r.member: r.source for r in conn.execute(
+            select(gm.c.member, gm.c.source).where(gm.c.group_id == group_id))}
+        audit.record(conn, actor=actor, action="benchmark_group_edited", entity="benchmark_area",
+                     key=group, before=dict(sorted(before.items())), after=dict(sorted(after.items())),
+                     reason=reason.strip())
+    return dict(sorted(after.items()))
 
 
 def set_group_members(engine: Engine, group: str, members: list[tuple[str, str]], *, actor: str,
-                      reason: str, kind: str = "neighbour_group") -> None:
+                      reason: str) -> dict[str, str]:
     """Set a named group's members (name, source), creating the group if need be; audited.
 
-    A member needs a source (the list it was taken from) and the change a reason.
+    A member needs a source (the list it was taken from) and the change a reason
+    (:func:`change_group`).
     """
-    if kind not in BENCHMARK_AREA_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(BENCHMARK_AREA_KINDS)}")
-    if not reason.strip():
-        raise ValueError("give a reason for the change")
-    missing = [name for name, source in members if not source.strip()]
-    if missing:
-        raise ValueError(f"give the source of {', '.join(missing)}")
+    return change_group(engine, "set", group, members, actor=actor, reason=reason)
+
+
+def fingertips_ids(engine: Engine, framework: str | None = None) -> pd.DataFrame:
+    """Each indicator part's Fingertips indicator ID and its source (``framework, code, part,
+    fingertips_id, source``); parts without one are not listed."""
+    fw, ind, part, ft = s.frameworks, s.indicators, s.indicator_parts, s.fingertips_indicators
+    query = (select(fw.c.name.label("framework"), ind.c.code, part.c.part, ft.c.fingertips_id, ft.c.source)
+             .select_from(ft.join(part).join(ind).join(fw, ind.c.framework_id == fw.c.id))
+             .order_by(fw.c.id, part.c.id))
+    if framework is not None:
+        query = query.where(fw.c.name == framework)
+    with engine.connect() as conn:
+        return pd.read_sql_query(query, conn)
+
+
+def _part_id(conn, framework: str, code: str, part: str) -> int:
+    """The indicator part's id, or :class:`ChangeRefused` naming the field that does not match."""
+    ids = part_ids(conn)
+    if (framework, code, part) in ids:
+        return ids[(framework, code, part)]
+    if not any(f == framework for f, _, _ in ids):
+        raise ChangeRefused([("framework", f"unknown framework '{framework}'")])
+    parts = [p for f, c, p in ids if f == framework and c == code]
+    if not parts:
+        raise ChangeRefused([("code", f"{framework} has no indicator '{code}'")])
+    raise ChangeRefused([("part", f"{code} has no part '{part}'; its parts: "
+                                  + ", ".join(f"'{p}'" for p in parts))])
+
+
+def set_fingertips_indicator(engine: Engine, framework: str, code: str, part: str, fingertips_id,
+                             *, source: str, actor: str, reason: str = "") -> int | None:
+    """Record which Fingertips indicator an indicator part is (``None``: forget it); audited.
+
+    Refused (:class:`~performance.changes.ChangeRefused`, by field, nothing written): an unknown
+    framework, code or part; an ID that is not a whole number above 0 or is already another
+    part's (:func:`performance.comparators.check_fingertips_id`); no source. Returns the ID
+    stored before.
+    """
+    if not str(actor or "").strip():
+        raise ChangeRefused([("actor", "who makes the change must be known")])
+    ft = s.fingertips_indicators
     with engine.begin() as conn:
-        row = conn.execute(select(s.benchmark_areas).where(s.benchmark_areas.c.name == group)).first()
-        if row is None:
-            group_id = conn.execute(insert(s.benchmark_areas).values(
-                name=group, kind=kind, source="", notes="")).inserted_primary_key[0]
+        part_id = _part_id(conn, framework, code, part)
+        conn.execute(select(s.indicator_parts.c.id).where(s.indicator_parts.c.id == part_id)
+                     .with_for_update())  # two admins setting the same part take turns
+        before = conn.execute(select(ft.c.fingertips_id).where(ft.c.part_id == part_id)).scalar()
+        if fingertips_id is None:
+            if before is None:
+                raise ChangeRefused([("fingertips_id", f"{' '.join(filter(None, (code, part)))} has no "
+                                                       "Fingertips ID to remove")])
+            number = None
         else:
-            group_id = row.id
-        gm = s.benchmark_group_members
-        before = sorted(r.member for r in conn.execute(select(gm.c.member).where(gm.c.group_id == group_id)))
-        conn.execute(delete(gm).where(gm.c.group_id == group_id))
-        if members:
-            conn.execute(insert(s.benchmark_group_members), [
-                {"group_id": group_id, "member": name.strip(), "source": source.strip()}
-                for name, source in members])
-        audit.record(conn, actor=actor, action="benchmark_group_edited", entity="benchmark_area",
-                     key=group, before=before, after=sorted(n for n, _ in members), reason=reason)
-
-
-def set_fingertips_indicator(engine: Engine, framework: str, code: str, part: str, fingertips_id: int,
-                             *, source: str, actor: str) -> None:
-    """Record which Fingertips indicator an indicator part is; audited."""
-    with engine.begin() as conn:
-        part_id = part_ids(conn).get((framework, code, part))
-        if part_id is None:
-            raise ValueError(f"unknown indicator part {framework} {code} {part!r}")
-        conn.execute(delete(s.fingertips_indicators).where(s.fingertips_indicators.c.part_id == part_id))
-        conn.execute(insert(s.fingertips_indicators).values(
-            part_id=part_id, fingertips_id=int(fingertips_id), source=source))
+            mapped = {r.fingertips_id: (r.name, r.code, r.part) for r in conn.execute(
+                select(ft.c.fingertips_id, s.frameworks.c.name, s.indicators.c.code, s.indicator_parts.c.part)
+                .select_from(ft.join(s.indicator_parts).join(s.indicators)
+                             .join(s.frameworks, s.indicators.c.framework_id == s.frameworks.c.id)))}
+            number = check_fingertips_id(fingertips_id, source=source, code=code, part=part,
+                                         mapped=mapped, framework=framework)
+        conn.execute(delete(ft).where(ft.c.part_id == part_id))
+        if number is not None:
+            conn.execute(insert(ft).values(part_id=part_id, fingertips_id=number, source=source.strip()))
         audit.record(conn, actor=actor, action="fingertips_id_set", entity="indicator_part",
-                     key=" ".join(filter(None, (framework, code, part))), after=int(fingertips_id))
+                     key=" ".join(filter(None, (code, part))), before=before,
+                     after=None if number is None else {"fingertips_id": number, "source": source.strip()},
+                     reason=str(reason or "").strip())
+    return before
 
 
 def fingertips_parts(engine: Engine) -> dict[int, tuple[str, str, str]]:
@@ -175,6 +293,9 @@ def read_benchmark_values(engine: Engine, register: Register | None = None) -> p
                                   & (bv.c.version == latest.c.version))
                           .join(part, bv.c.part_id == part.c.id).join(ind)
                           .join(fw, ind.c.framework_id == fw.c.id).join(ba, bv.c.area_id == ba.c.id)))
+    # a neighbour's values are shown while it is a member of a group (kept, not shown, after)
+    members = select(s.benchmark_group_members.c.member)
+    query = query.where((ba.c.kind != NEIGHBOUR_KIND) | ba.c.name.in_(members))
     with engine.connect() as conn:
         stored = pd.read_sql_query(query, conn)
         area_names = {r.name for r in conn.execute(select(ba.c.name))}

@@ -12,6 +12,7 @@ import csv
 import io
 from pathlib import Path
 
+from data_loaders.benchmarks_store import fingertips_parts, known_areas
 from data_loaders.excel import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -30,7 +31,7 @@ from performance.errors import CellError
 from performance.register import Register
 from performance.vocabulary import COMPARATOR_COLUMNS, COMPARATOR_OPTIONAL_COLUMNS
 
-__all__ = ["check_comparators_file"]
+__all__ = ["check_comparators_file", "check_comparators_upload"]
 
 
 def _csv_rows(data: bytes, name: str) -> tuple[list[str], list[tuple[int, dict]]]:
@@ -100,6 +101,13 @@ def check_comparators_file(register: Register, data: bytes, name: str, areas: se
             return check_comparator_rows(register, sheet, read.rows, areas)
     except WorkbookRefused as refused:
         return ComparatorsCheck(errors=list(refused.errors))
+
+
+def check_comparators_upload(engine, register: Register, data: bytes, name: str) -> ComparatorsCheck:
+    """The one check of a benchmark-values file, for the command line and the Quarterly returns
+    page alike: :func:`check_comparators_file` against the benchmark areas, the neighbours and
+    the Fingertips IDs stored now."""
+    return check_comparators_file(register, data, name, known_areas(engine), fingertips_parts(engine))
 
 
 # The Fingertips columns this reader uses, for the docs and the guidance.

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from data_loaders.benchmarks_store import fingertips_parts, known_areas, store_benchmark_values
-from data_loaders.comparators_file import check_comparators_file
+from data_loaders.benchmarks_store import read_benchmark_values, store_benchmark_values
+from data_loaders.comparators_file import check_comparators_upload
 from data_loaders.database import (
     ReturnConflict,
     current_versions,
@@ -13,6 +13,7 @@ from data_loaders.database import (
 )
 from data_loaders.returns_file import build_template, check_returns_file
 from performance.access import in_scope, out_of_scope
+from performance.comparators import comparators_preview, preview_summary
 from performance.register import filter_indicators, lead_partner_options, reportable_periods
 from performance.returns import action_warnings, errors_table, name_problem, preview, preview_table
 from ui.page import engine, page_setup, saving
@@ -41,31 +42,41 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:")
 
-if ctx.user.can("sign_off"):
+if ctx.user.can("sign_off"):  # performance officers and administrators
     with st.expander("Benchmark values: England, the region, Great Britain, statistical neighbours"):
         st.caption("An .xlsx or .csv with the columns code, part, area, period, value, count, "
                    "denominator, lower_95, upper_95, lower_998, upper_998, source (part, the counts and "
-                   "the limits optional), or a Fingertips data download. Checked whole: a file with any "
-                   "problem saves nothing. See docs/benchmarks.md.")
+                   "the limits optional), or a Fingertips data download (for the parts the "
+                   "Administration page maps to a Fingertips ID). Checked whole, as "
+                   "`python manage.py import-comparators` checks it: a file with any problem saves "
+                   "nothing. See docs/benchmarks.md.")
         comparators = st.file_uploader("Benchmark values file", type=["xlsx", "csv"],
                                        key="comparators_upload")
+        if done := st.session_state.pop("comparators_done", None):
+            st.success(done)
         if comparators is not None:
             comparators_data = comparators.getvalue()
-            checked = check_comparators_file(ctx.register, comparators_data, comparators.name,
-                                             known_areas(engine()), fingertips_parts(engine()))
+            checked = check_comparators_upload(engine(), ctx.register, comparators_data, comparators.name)
             for warning in checked.warnings:
                 st.warning(warning)
             if not checked.ok:
                 st.error(f"**{comparators.name}** cannot be imported; nothing was saved. "
                          f"Fix these {len(checked.errors)} problems and upload it again:")
-                st.dataframe(errors_table(checked.errors), width="stretch", hide_index=True)
+                show_grid(errors_table(checked.errors))
             else:
-                st.dataframe(checked.rows, width="stretch", hide_index=True)
-                if st.button(f"Save {len(checked.rows)} benchmark values", key="save_comparators"):
-                    saved = store_benchmark_values(engine(), checked.rows, file_name=comparators.name,
-                                                   checksum=file_checksum(comparators_data),
-                                                   submitted_by=ctx.user.email)
-                    st.success(f"Saved: {saved['summary']}.")
+                shown = comparators_preview(checked.rows, read_benchmark_values(engine()))
+                st.markdown(f"**Check the preview** · {preview_summary(shown)} from {comparators.name}")
+                show_grid(shown)
+                if st.button("Confirm and save", type="primary", key="save_comparators"):
+                    with saving():
+                        result = store_benchmark_values(engine(), checked.rows, file_name=comparators.name,
+                                                        checksum=file_checksum(comparators_data),
+                                                        submitted_by=ctx.user.email)
+                    # the load changes the data version: every page shows the values on its next run
+                    st.session_state["comparators_done"] = (
+                        f"Saved: {result['summary']} (load {result['load_id']}). "
+                        "Every page now compares with them.")
+                    st.rerun()
 
 st.subheader("2. Upload the filled-in template")
 if ctx.user.local:

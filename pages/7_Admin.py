@@ -1,11 +1,17 @@
 """Administration: who may do what, tolerances, target versions, the register's descriptions,
-and whether returns need sign-off."""
+the statistical neighbours and Fingertips IDs, and whether returns need sign-off."""
 
 import datetime as dt
 
 import streamlit as st
 
 from data_loaders import users
+from data_loaders.benchmarks_store import (
+    change_group,
+    fingertips_ids,
+    group_members,
+    set_fingertips_indicator,
+)
 from data_loaders.database import (
     add_target_version,
     edit_register,
@@ -183,6 +189,87 @@ if save:
             saved(f"{edit_label}: {', '.join(f.replace('_', ' ') for f in changed)} changed.",
                   seen_key, "edit_reason", *inputs.values())
         st.info("Nothing differs from what is stored; nothing was saved.")
+
+st.subheader("Statistical neighbours")
+st.caption("The areas Luton is compared with besides England, the region and Great Britain. "
+           "CIPFA's nearest-neighbour list is not public, so the group started empty: each member "
+           "is added with the list or publication it was taken from, and every change needs a "
+           "reason (kept in the audit trail). A removed member's values are kept but not shown.")
+members = group_members(engine())
+groups = list(dict.fromkeys(members["group"])) or ["Statistical neighbours"]
+group = (st.selectbox("Group", groups, key="neighbour_group") if len(groups) > 1 else groups[0])
+in_group = members[(members["group"] == group) & (members["member"] != "")]
+if in_group.empty:
+    st.info(f"{group} has no members yet.", icon=":material/groups:")
+else:
+    show_table(in_group[["member", "source"]], key="neighbours", title=group)
+NEIGHBOUR_INPUTS = ("neighbour_name", "neighbour_source", "neighbour_reason")
+with st.form("add_neighbour"):
+    left, right = st.columns(2)
+    name = left.text_input("Area to add", placeholder="the council, as the list names it",
+                           key="neighbour_name")
+    source = right.text_input("Source (the list it was taken from)", key="neighbour_source")
+    neighbour_reason = st.text_input("Reason (recorded in the audit trail)", key="neighbour_reason")
+    add_neighbour = st.form_submit_button("Add the neighbour")
+if add_neighbour:
+    try:
+        with saving():
+            change_group(engine(), "add", group, [(name, source)], actor=ctx.user.email,
+                         reason=neighbour_reason)
+    except ChangeRefused as problem:
+        refused(problem)
+    else:
+        saved(f"{' '.join(name.split())} added to {group}.", *NEIGHBOUR_INPUTS)
+if not in_group.empty:
+    with st.form("remove_neighbour"):
+        gone = st.selectbox("Area to remove", in_group["member"].tolist(), key="neighbour_remove")
+        remove_reason = st.text_input("Reason (recorded in the audit trail)", key="neighbour_remove_reason")
+        remove_neighbour = st.form_submit_button("Remove the neighbour")
+    if remove_neighbour:
+        try:
+            with saving():
+                change_group(engine(), "remove", group, [(gone, "")], actor=ctx.user.email,
+                             reason=remove_reason)
+        except ChangeRefused as problem:
+            refused(problem)
+        else:
+            saved(f"{gone} removed from {group}.", "neighbour_remove_reason")
+
+st.subheader("Fingertips indicator IDs")
+st.caption("Which of Public Health England's Fingertips indicators a part is, so that a "
+           "Fingertips data download can be imported as benchmark values (Quarterly returns page).")
+mapped = fingertips_ids(engine(), ctx.framework)
+if mapped.empty:
+    st.info("No indicator part has a Fingertips ID yet.", icon=":material/link_off:")
+else:
+    show_table(mapped[["code", "part", "fingertips_id", "source"]], key="fingertips_ids",
+               title="Fingertips indicator IDs")
+ft_label = st.selectbox("Indicator part", labels, key="fingertips_part")
+ft_part = indicators.iloc[labels.index(ft_label)]
+ft_now = mapped[(mapped["code"] == ft_part["code"]) & (mapped["part"] == ft_part["part"])]
+ft_form = f"{ft_part['code']}|{ft_part['part']}"
+ft_inputs = {f: f"fingertips_{f}|{ft_form}" for f in ("id", "source", "reason")}
+with st.form("fingertips"):
+    left, right = st.columns(2)
+    ft_id = left.text_input("Fingertips indicator ID", key=ft_inputs["id"],
+                            value=str(ft_now["fingertips_id"].iloc[0]) if len(ft_now) else "")
+    ft_source = right.text_input("Source (where the ID was looked up)", key=ft_inputs["source"],
+                                 value=str(ft_now["source"].iloc[0]) if len(ft_now) else "")
+    ft_reason = st.text_input("Reason (optional; recorded in the audit trail)", key=ft_inputs["reason"])
+    save_left, remove_right = st.columns(2)
+    save_ft = save_left.form_submit_button("Save the Fingertips ID")
+    remove_ft = remove_right.form_submit_button("Remove the Fingertips ID", disabled=ft_now.empty)
+if save_ft or remove_ft:
+    try:
+        with saving():
+            set_fingertips_indicator(engine(), ctx.framework, ft_part["code"], ft_part["part"],
+                                     None if remove_ft else ft_id, source=ft_source,
+                                     actor=ctx.user.email, reason=ft_reason)
+    except ChangeRefused as problem:
+        refused(problem)
+    else:
+        saved(f"{ft_label}: " + ("Fingertips ID removed." if remove_ft
+                                 else f"Fingertips indicator {ft_id.strip()}."), *ft_inputs.values())
 
 st.subheader("Sign-off of returns")
 on = st.toggle("Imported returns wait for a performance officer's approval",

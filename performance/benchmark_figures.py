@@ -7,18 +7,23 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from performance import benchmarks as bm
 from performance.figures import TEXT_COLOUR, part_label
+from performance.intervals import limits_for_unit
 from performance.rag import format_value
 from performance.vocabulary import COMPARISON_LABELS
 
-__all__ = ["BENCHMARK_COLOUR", "OTHER_AREA_COLOUR", "OWN_AREA_COLOUR", "add_benchmark",
-           "compare_areas_figure"]
+__all__ = ["AREA_ROW_COLUMNS", "BENCHMARK_COLOUR", "CHOSEN_AREA_COLOUR", "OTHER_AREA_COLOUR",
+           "OWN_AREA_COLOUR", "add_benchmark", "area_figure", "area_rows", "area_sentence", "area_table",
+           "compare_areas_figure", "same_kind_areas"]
 
 # Okabe-Ito reddish purple: apart from the target blue and the status colours
 BENCHMARK_COLOUR = "#CC79A7"
 OWN_AREA_COLOUR = "#0072B2"
 OTHER_AREA_COLOUR = "#B5B5B5"
 INTERVAL_COLOUR = "#555555"
+# Okabe-Ito orange: the area chosen in the area picker, apart from the own area's blue
+CHOSEN_AREA_COLOUR = "#E69F00"
 
 
 def add_benchmark(fig: go.Figure, rows: pd.DataFrame, benchmark: str) -> go.Figure:
@@ -57,20 +62,24 @@ def add_benchmark(fig: go.Figure, rows: pd.DataFrame, benchmark: str) -> go.Figu
     return fig
 
 
-def compare_areas_figure(values: pd.DataFrame, own_area: str, *, title: str, unit: str) -> go.Figure:
-    """Horizontal bars of one part and period in each area, sorted, the own area highlighted.
+def compare_areas_figure(values: pd.DataFrame, own_area: str, *, title: str, unit: str,
+                         chosen: str | None = None) -> go.Figure:
+    """Horizontal bars of one part and period in each area, sorted, the own area highlighted
+    and, if another area is ``chosen`` (the area picker), that one too in its own colour.
 
     ``values``: ``area, value, lower_95, upper_95`` (limits may be NaN); one row per area.
     """
     frame = values.sort_values("value", kind="stable").reset_index(drop=True)
-    colours = [OWN_AREA_COLOUR if a == own_area else OTHER_AREA_COLOUR for a in frame["area"]]
+    colours = [OWN_AREA_COLOUR if a == own_area else CHOSEN_AREA_COLOUR if a == chosen else OTHER_AREA_COLOUR
+               for a in frame["area"]]
     lower = frame["lower_95"].to_numpy(float)
     upper = frame["upper_95"].to_numpy(float)
     value = frame["value"].to_numpy(float)
     error = {"type": "data", "symmetric": False, "color": INTERVAL_COLOUR, "thickness": 1.5,
              "array": np.where(np.isfinite(upper), upper - value, 0.0),
              "arrayminus": np.where(np.isfinite(lower), value - lower, 0.0)}
-    labels = [f"{a} (this area)" if a == own_area else a for a in frame["area"]]
+    labels = [f"{a} (this area)" if a == own_area else f"{a} (chosen area)" if a == chosen and a != own_area
+              else a for a in frame["area"]]
     fig = go.Figure(go.Bar(
         x=value, y=labels, orientation="h", marker={"color": colours}, error_x=error,
         text=[format_value(v, unit) for v in value], textposition="outside",
@@ -122,3 +131,126 @@ def add_benchmark_to_multiples(charts: list[tuple[str, go.Figure]], rows: pd.Dat
                 for (code, part), group in rows.groupby(["code", "part"], sort=False, observed=True)}
     return [(label, add_benchmark(figure, by_label[label], benchmark) if label in by_label else figure)
             for label, figure in charts]
+
+
+# --- the area picker: another local authority's values (issue 14 item 6) ----------------------
+
+AREA_ROW_COLUMNS = [
+    "framework", "code", "part", "period", "period_order", "unit", "area", "area_value", "count",
+    "denominator", "lower_95", "upper_95", "lower_998", "upper_998", "benchmark", "benchmark_value",
+    "benchmark_period", "compared_with_benchmark", "compared_with_benchmark_998", "comparison_reason",
+    "source",
+]
+_RUNNING_TOTALS = ("cumulative_in_year", "cumulative_agreement")  # as benchmark_rating
+_SIGN = {"higher_is_better": 1, "lower_is_better": -1}
+
+
+def same_kind_areas(benchmark_values: pd.DataFrame, framework: str, own_area: str,
+                    neighbours: set[str]) -> list[str]:
+    """The areas of the framework's own kind with data: the own area first, then every
+    statistical neighbour (a local authority, like the own area) with at least one value for
+    the framework's parts. England, the region and Great Britain are of other kinds."""
+    values = benchmark_values[benchmark_values["framework"] == framework]
+    others = sorted(set(values["area"]) & (set(neighbours) - {own_area}), key=str.casefold)
+    return [own_area, *others]
+
+
+def area_rows(rows: pd.DataFrame, benchmark_values: pd.DataFrame, area: str, benchmark: str
+              ) -> pd.DataFrame:
+    """Another area's values of the parts in ``rows``, each compared with ``benchmark``.
+
+    ``rows``: the own area's rated rows of an indicator (``framework, code, part, period,
+    period_order, unit, polarity, measure``): they give the parts, their periods in order, unit
+    and polarity. ``benchmark_values``: every area's values
+    (``data_loaders.benchmarks_store.read_benchmark_values``). One row per part and period
+    ``area`` has a value for (:data:`AREA_ROW_COLUMNS`): its 95% and 99.8% limits as the file
+    gave them or else from its count and denominator (:mod:`performance.intervals`), the
+    benchmark's latest value at or before the period (a running total: the same period only) and
+    the comparison by the rules of :mod:`performance.benchmarks`. No target and no RAG status:
+    those are the own area's only.
+    """
+    parts = rows.drop_duplicates(["framework", "code", "part", "period"])[
+        ["framework", "code", "part", "period", "period_order", "unit", "polarity", "measure"]]
+    parts = parts.assign(period=parts["period"].astype(str))
+    key = ["framework", "code", "part", "period"]
+    mine = benchmark_values[benchmark_values["area"] == area].merge(parts, on=key, how="inner")
+    if not len(mine):
+        return pd.DataFrame(columns=AREA_ROW_COLUMNS)
+    mine = mine.sort_values(["part", "period_order"], kind="stable").reset_index(drop=True)
+    bench = benchmark_values[benchmark_values["area"] == benchmark].merge(
+        parts[[*key, "period_order"]], on=key, how="inner").sort_values("period_order", kind="stable")
+    out = mine.rename(columns={"value": "area_value"})
+    for column in ("count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float) if column in out \
+            else np.nan
+    for suffix, level in (("95", 0.95), ("998", 0.998)):
+        lower, upper = limits_for_unit(out["unit"].astype(str).to_numpy(object), out["count"].to_numpy(float),
+                                       out["denominator"].to_numpy(float), level)
+        given = out[f"lower_{suffix}"].notna() & out[f"upper_{suffix}"].notna()
+        out[f"lower_{suffix}"] = np.where(given, out[f"lower_{suffix}"], lower)
+        out[f"upper_{suffix}"] = np.where(given, out[f"upper_{suffix}"], upper)
+    value, period = np.full(len(out), np.nan), np.full(len(out), "", dtype=object)
+    for i, r in enumerate(out.itertuples()):
+        same_part = bench[bench["part"] == r.part]
+        if str(r.measure) in _RUNNING_TOTALS:
+            found = same_part[same_part["period_order"] == r.period_order]
+        else:
+            found = same_part[same_part["period_order"] <= r.period_order]
+        if len(found):
+            value[i], period[i] = float(found["value"].iloc[-1]), str(found["period"].iloc[-1])
+    sign = out["polarity"].map(_SIGN).fillna(0).to_numpy(float)
+    out["benchmark"] = benchmark
+    out["benchmark_value"], out["benchmark_period"] = value, period
+    out["compared_with_benchmark"] = np.asarray(bm.COMPARISONS)[
+        bm.compare(out["lower_95"], out["upper_95"], value, sign)]
+    out["compared_with_benchmark_998"] = np.asarray(bm.COMPARISONS)[
+        bm.compare(out["lower_998"], out["upper_998"], value, sign)]
+    out["comparison_reason"] = bm.comparison_reason(out["lower_95"], out["upper_95"], value)
+    out["area"] = area
+    return out[AREA_ROW_COLUMNS]
+
+
+def area_figure(table: pd.DataFrame, area: str, benchmark: str, *, title: str) -> go.Figure:
+    """One part's values of another area (:func:`area_rows`) over time in its own colour, with
+    the benchmark line and the area's 95% interval (:func:`add_benchmark`); no target line."""
+    table = table.sort_values("period_order", kind="stable")
+    unit = str(table["unit"].iloc[0]) if len(table) else ""
+    fig = go.Figure(go.Scatter(
+        x=table["period"].astype(str).tolist(), y=table["area_value"].to_numpy(float),
+        mode="lines+markers", name=area, line={"color": CHOSEN_AREA_COLOUR, "width": 2},
+        marker={"size": 8, "color": CHOSEN_AREA_COLOUR},
+        hovertext=[f"{area} {format_value(v, unit)} ({p})"
+                   for v, p in zip(table["area_value"], table["period"], strict=True)],
+        hoverinfo="text"))
+    fig = add_benchmark(fig, table, benchmark)
+    fig.update_layout(title={"text": title}, height=360, font={"color": TEXT_COLOUR}, plot_bgcolor="white",
+                      margin={"l": 10, "r": 10, "t": 50, "b": 30},
+                      yaxis={"title": unit.replace("_", " ")}, legend={"orientation": "h"})
+    return fig
+
+
+def area_sentence(table: pd.DataFrame, label: str, area: str, benchmark: str) -> str:
+    """One part's latest value of another area in words: "**NI 117, Slough, 2009/10 Q3:** 5.0%
+    (95% interval 3.8% to 6.5%): better than benchmark, against England 7.5% (2009/10 Q1)."."""
+    if not len(table):
+        return f"**{label}:** no value for {area}."
+    r = table.sort_values("period_order", kind="stable").iloc[-1]
+    unit = str(r["unit"])
+    interval = (f" (95% interval {format_value(r['lower_95'], unit)} to {format_value(r['upper_95'], unit)})"
+                if np.isfinite(r["lower_95"]) else " (no interval)")
+    against = (f"{benchmark} {format_value(r['benchmark_value'], unit)} ({r['benchmark_period']})"
+               if np.isfinite(r["benchmark_value"]) else f"no {benchmark} value for this period or before")
+    return (f"**{label}, {area}, {r['period']}:** {format_value(r['area_value'], unit)}{interval}: "
+            f"{COMPARISON_LABELS[r['compared_with_benchmark']].lower()}, against {against}.")
+
+
+def area_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Another area's values (:func:`area_rows`) for the screen and its downloads: the
+    comparisons in words, no codes; the 95% limits to two decimals."""
+    shown = table.rename(columns={"area_value": "value"})[
+        ["part", "period", "area", "value", "lower_95", "upper_95", "benchmark", "benchmark_value",
+         "benchmark_period", "compared_with_benchmark", "compared_with_benchmark_998",
+         "comparison_reason", "source"]]
+    limits = {c: shown[c].astype(float).round(2) for c in ("lower_95", "upper_95")}  # as the sentence reads
+    return shown.assign(**limits, **{c: shown[c].map(COMPARISON_LABELS)
+                                     for c in ("compared_with_benchmark", "compared_with_benchmark_998")})

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from performance.changes import ChangeRefused
 from performance.errors import CellError
 from performance.intervals import RATE_MULTIPLIERS
 from performance.periods import PeriodError, parse_period, parse_year
 from performance.register import Register
 
 __all__ = ["FINGERTIPS_COLUMNS", "VALUE_COLUMNS", "ComparatorsCheck", "check_comparator_rows",
-           "count_problems", "fingertips_rows"]
+           "check_fingertips_id", "check_group_change", "comparators_preview", "count_problems",
+           "fingertips_rows", "preview_summary"]
 
 VALUE_COLUMNS = ("framework", "code", "part", "area", "period", "value", "count", "denominator",
                  "lower_95", "upper_95", "lower_998", "upper_998", "source")
@@ -233,3 +235,154 @@ def fingertips_rows(rows: list[tuple[int, dict]], fingertips_parts: dict[int, tu
                              "part": part, "source": source}))
     warnings = [f"{skipped} rows for areas that are not benchmark areas were left out"] if skipped else []
     return out, warnings, errors
+
+
+# --- the neighbour groups an administrator edits, and Fingertips indicator IDs ---------------
+
+AREA_NAME_MAX_LENGTH = 120  # benchmark_areas.name and benchmark_group_members.member
+GROUP_CHANGES = ("set", "add", "remove")
+
+
+def _same(name: str, names) -> str | None:
+    """The name among ``names`` that is ``name`` written in another case, or None."""
+    folded = name.casefold()
+    return next((n for n in names if n.casefold() == folded), None)
+
+
+def check_group_change(change: str, group: str, members: list[tuple[str, str]], *, reason: str,
+                       groups: dict[str, list[str]], reserved: dict[str, str]
+                       ) -> list[tuple[str, str]]:
+    """Check a change to a neighbour group's members; return the ``(name, source)`` pairs to
+    store (``set``: the whole list; ``add``: the new ones), or for ``remove`` the names as stored.
+
+    ``change`` is ``set`` (the whole list), ``add`` or ``remove``; ``members`` are the
+    ``(name, source)`` pairs given (for ``remove`` the source is ignored). ``groups`` maps each
+    existing group to its members; ``reserved`` maps names no member may take (benchmark areas
+    such as England, the frameworks' own areas) to why. Raises :class:`ChangeRefused` with every
+    problem by field (``group``, ``member``, ``source``, ``reason``); nothing is kept then.
+    """
+    problems: list[tuple[str, str]] = []
+    group = " ".join(str(group or "").split())
+    if change not in GROUP_CHANGES:
+        problems.append(("change", f"'{change}' is not one of {', '.join(GROUP_CHANGES)}"))
+    if not group:
+        problems.append(("group", "name the group"))
+    elif group not in groups and change != "set":
+        problems.append(("group", f"unknown group '{group}'; known: {', '.join(sorted(groups)) or 'none'}"))
+    current = list(groups.get(group, []))
+    cleaned = [(" ".join(str(n or "").split()), str(s or "").strip()) for n, s in members]
+    if not cleaned and change != "set":
+        problems.append(("member", "name the area"))
+    seen: list[str] = []
+    for name, source in cleaned:
+        if not name:
+            problems.append(("member", "a member needs a name"))
+            continue
+        if len(name) > AREA_NAME_MAX_LENGTH:
+            problems.append(("member", f"'{name[:40]}…' is longer than {AREA_NAME_MAX_LENGTH} characters"))
+        if (twice := _same(name, seen)) is not None:
+            problems.append(("member", f"'{name}' is given twice (also as '{twice}')"))
+        seen.append(name)
+        if change == "remove":
+            if _same(name, current) is None:
+                problems.append(("member", f"'{name}' is not a member of {group}; its members: "
+                                           f"{', '.join(current) or 'none'}"))
+            continue
+        if (taken := _same(name, reserved)) is not None:
+            problems.append(("member", f"'{name}' cannot be a neighbour: {reserved[taken]}"))
+        if change == "add" and (already := _same(name, current)) is not None:
+            problems.append(("member", f"'{already}' is already a member of {group}"))
+        if not source:
+            problems.append(("source", f"give the source of {name}: the list or publication it "
+                                       "was taken from"))
+    if not str(reason or "").strip():
+        problems.append(("reason", "give the reason for the change (kept in the audit trail)"))
+    if problems:
+        raise ChangeRefused(problems)
+    if change == "remove":  # the names as stored
+        return [(_same(n, current), "") for n, _ in cleaned]
+    return cleaned
+
+
+def check_fingertips_id(raw, *, source: str, code: str, part: str,
+                        mapped: dict[int, tuple[str, str, str]], framework: str) -> int:
+    """Check a Fingertips indicator ID for ``code``/``part``; return it as an int.
+
+    Refused (:class:`ChangeRefused`, by field): an ID that is not a whole number above 0, an ID
+    already mapped to another part of the same framework (a download's rows would be ambiguous),
+    no source.
+    """
+    problems: list[tuple[str, str]] = []
+    text = str(raw if raw is not None else "").strip()
+    number = None
+    if not text:
+        problems.append(("fingertips_id", "give the Fingertips indicator ID (a whole number)"))
+    else:
+        try:
+            number = int(text)
+        except ValueError:
+            problems.append(("fingertips_id", f"'{text}' is not a whole number"))
+        else:
+            if number <= 0:
+                problems.append(("fingertips_id", f"{number} is not a Fingertips indicator ID "
+                                                  "(they are whole numbers above 0)"))
+            elif number in mapped and mapped[number][0] == framework \
+                    and mapped[number][1:] != (code, part):
+                other = " ".join(filter(None, mapped[number][1:]))
+                problems.append(("fingertips_id", f"{number} is already the Fingertips ID of {other}"))
+    if not str(source or "").strip():
+        problems.append(("source", "give the source: where the ID was looked up (e.g. the "
+                                   "Fingertips indicator's page)"))
+    if problems:
+        raise ChangeRefused(problems)
+    return number
+
+
+# --- the preview before "Confirm and save" ---------------------------------------------------
+
+PREVIEW_NEW, PREVIEW_SAME = "New value", "Same as stored: not saved again"
+
+
+def _interval(lower, upper) -> str:
+    if lower is None or upper is None or lower != lower or upper != upper:
+        return ""
+    return f"{lower:g} to {upper:g}"
+
+
+def _same_number(a, b) -> bool:
+    missing_a, missing_b = a is None or a != a, b is None or b != b
+    return (missing_a and missing_b) or (not missing_a and not missing_b and float(a) == float(b))
+
+
+def comparators_preview(rows: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """The checked values as they will be saved, in words, each saying what saving does: a new
+    value, a correction of the stored one (the next version; the old stays in the history), or
+    the same as stored (left alone). ``current`` is the stored values
+    (``data_loaders.benchmarks_store.read_benchmark_values``, same columns as ``rows``)."""
+    key = ["framework", "code", "part", "area", "period"]
+    stored = {tuple(r[k] for k in key): r for r in current.to_dict("records")}
+    out = []
+    for r in rows.to_dict("records"):
+        old = stored.get(tuple(r[k] for k in key))
+        if old is None:
+            change = PREVIEW_NEW
+        elif all(_same_number(r[c], old[c]) for c in NUMBERS) and r["source"] == old["source"]:
+            change = PREVIEW_SAME
+        else:
+            change = f"Corrects the stored {old['value']:g} (kept in the history)"
+        out.append({"code": r["code"], "part": r["part"], "area": r["area"], "period": r["period"],
+                    "value": r["value"], "count": r["count"], "denominator": r["denominator"],
+                    "95% interval": _interval(r["lower_95"], r["upper_95"]),
+                    "99.8% interval": _interval(r["lower_998"], r["upper_998"]),
+                    "source": r["source"], "on saving": change})
+    return pd.DataFrame(out, columns=["code", "part", "area", "period", "value", "count", "denominator",
+                                      "95% interval", "99.8% interval", "source", "on saving"])
+
+
+def preview_summary(preview: pd.DataFrame) -> str:
+    """"3 values: 2 new, 1 correction, 0 the same as stored" for the preview's heading."""
+    changes = preview["on saving"]
+    new, same = int((changes == PREVIEW_NEW).sum()), int((changes == PREVIEW_SAME).sum())
+    corrected = len(preview) - new - same
+    return (f"{len(preview)} {'value' if len(preview) == 1 else 'values'}: {new} new, "
+            f"{corrected} {'correction' if corrected == 1 else 'corrections'}, {same} the same as stored")
