@@ -225,6 +225,8 @@ BENCHMARK_COLUMN_LABELS: Final = {
     "comparison_reason": "Why not compared",
     "trend": "Recent trend", "trend_basis": "Trend basis", "trend_reason": "Why no trend",
 }
+# What a recent trend was measured on (performance.benchmark_rating.TREND_BASES).
+TREND_BASIS_LABELS: Final = {"annual": "Annual values", "quarterly": "Quarterly values"}
 # The comparators file (python manage.py import-comparators FILE).
 COMPARATOR_COLUMNS: Final = ("code", "area", "period", "value", "source")
 COMPARATOR_OPTIONAL_COLUMNS: Final = (

@@ -23,7 +23,7 @@ EXPECTED = {
                 "NI 135": ("Similar to benchmark", "Similar to benchmark"),
                 "NI 142": ("Worse than benchmark", "Worse than benchmark")},
     "Great Britain": {"NI 130": ("Similar to benchmark", "Similar to benchmark"),
-                      "NI 135": ("Better than benchmark", "Similar to benchmark"),
+                      "NI 135": ("Better than benchmark", "Better than benchmark"),
                       "NI 142": ("Similar to benchmark", "Similar to benchmark")},
 }
 COMPARATORS_HEADER = ("code,part,area,period,value,count,denominator,lower_95,upper_95,lower_998,upper_998,"

@@ -48,7 +48,14 @@ from performance.tables import (
     cell_words,
     column_label,
 )
-from performance.vocabulary import BENCHMARK_COLUMN_LABELS, STATUS_LABELS, STATUSES, UNITS, status_badge
+from performance.vocabulary import (
+    BENCHMARK_COLUMN_LABELS,
+    STATUS_LABELS,
+    STATUSES,
+    TREND_BASIS_LABELS,
+    UNITS,
+    status_badge,
+)
 
 
 def _kind(column: str, units: pd.Series | None) -> str:
@@ -312,8 +319,9 @@ def comparison_columns(rows: pd.DataFrame, compared: pd.DataFrame) -> pd.DataFra
     """
     from performance.benchmark_rating import with_labels
 
-    picked = compared.reindex(rows.index)[list(BENCHMARK_COLUMN_LABELS)]
-    return with_labels(picked).rename(columns=BENCHMARK_COLUMN_LABELS)
+    picked = with_labels(compared.reindex(rows.index)[list(BENCHMARK_COLUMN_LABELS)])
+    picked["trend_basis"] = picked["trend_basis"].map(TREND_BASIS_LABELS)  # "annual" is a code
+    return picked.rename(columns=BENCHMARK_COLUMN_LABELS)
 
 
 def overview_table(rated: pd.DataFrame, period: str, compared: pd.DataFrame | None = None) -> pd.DataFrame:
