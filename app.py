@@ -5,7 +5,7 @@ import streamlit as st
 from data_loaders.database import count_pending, database_description
 from performance import reward
 from performance.benchmark_rating import red_red, with_labels
-from performance.exports import overview_table, report_pack
+from performance.exports import COMPARISON_BLANKS, overview_table, report_pack
 from performance.overview import (
     apply_filters,
     board_counts_table,
@@ -78,23 +78,27 @@ else:
                about={"Period": period, "Compared with": benchmark, "Filters": filters.describe()})
 
 st.subheader("Every indicator part")
-table = overview_table(shown, period)
+st.caption(f"Compared with {benchmark}: the count and denominator, the 95% interval, {benchmark}'s value "
+           "and its period, the comparison at 95% and 99.8% and the recent trend follow the action.")
+table = overview_table(shown, period, compared)
 demo_banner(table)
-show_table(table, key="parts", title=f"Indicators {period}",
-           about={"Period": period, "Filters": filters.describe()})
+show_table(table, key="parts", title=f"Indicators {period}", blanks=COMPARISON_BLANKS,
+           about={"Period": period, "Compared with": benchmark, "Filters": filters.describe()})
 
 if ctx.user.can("sign_off"):
     st.subheader("Quarterly report pack")
     st.caption("The workbook the sub-group circulates: summary with change since last quarter, one "
-               "sheet per theme board, and the exceptions with commentary and action.")
+               f"sheet per theme board, the exceptions with commentary and action, and every part "
+               f"compared with {benchmark}.")
     if st.button(f"Build the report pack for {period}", icon=":material/summarize:", key="build_pack"):
         bar = st.progress(0.0, text="Building the report pack…")
         st.session_state["report_pack"] = (period, report_pack(
-            ctx.register, rated, period, framework=ctx.framework,
+            ctx.register, rated, period, framework=ctx.framework, compared=compared,
             about={"Data": database_description(), "Built by": ctx.user.email},
             progress=lambda done, total: bar.progress(done / max(total, 1), text=f"Rows {done}/{total}")))
+        st.session_state["report_pack_benchmark"] = benchmark
     built = st.session_state.get("report_pack")
-    if built and built[0] == period:
+    if built and built[0] == period and st.session_state.get("report_pack_benchmark") == benchmark:
         st.download_button(f"Download the report pack {period}", built[1],
                            file_name=f"report pack {period.replace('/', '-')}.xlsx", mime=XLSX,
                            icon=":material/download:", key="download_pack")

@@ -238,16 +238,24 @@ def cmd_rag(args) -> int:
 
 def _with_benchmarks(rated, register, benchmark: str):
     """The rated rows with intervals, the benchmark comparison and trend, in the client's words."""
+    from performance.benchmark_rating import with_labels
+
+    return with_labels(_compared(rated, register, benchmark))
+
+
+def _compared(rated, register, benchmark: str):
+    """The rated rows with intervals, the comparison with ``benchmark`` and trend (codes);
+    ``ValueError`` naming the known areas when ``benchmark`` is not one."""
     from data_loaders.benchmarks_store import known_areas, own_series, read_benchmark_values
     from data_loaders.database import make_engine
-    from performance.benchmark_rating import with_benchmarks, with_labels
+    from performance.benchmark_rating import with_benchmarks
 
     engine = make_engine()
     areas = known_areas(engine)
     if benchmark not in areas:
         raise ValueError(f"unknown area '{benchmark}'; known: {', '.join(sorted(areas))}")
     values = read_benchmark_values(engine, register)
-    return with_labels(with_benchmarks(rated, benchmark, values, own_series(engine, register)))
+    return with_benchmarks(rated, benchmark, values, own_series(engine, register))
 
 
 def _refuse(message: str) -> int:
@@ -363,7 +371,11 @@ def cmd_report_pack(args) -> int:
     rows = int((rated["period"] == period).sum())
     if not rows:
         return _outside_framework(register, framework, period)
-    data = exports.report_pack(register, rated, period, framework=framework,
+    try:  # the comparison with --benchmark for the period's rows only
+        compared = _compared(rated[rated["period"] == period], register, args.benchmark)
+    except ValueError as exc:
+        return _refuse(f"--benchmark: {exc}")
+    data = exports.report_pack(register, rated, period, framework=framework, compared=compared,
                                about={"Data": _describe_database(engine)},
                                progress=_progress_printer("writing"))
     print(file=sys.stderr)
@@ -730,6 +742,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help='e.g. "2009/10 Q3"')
     p.add_argument("--out", required=True, help="FILE.xlsx")
     p.add_argument("--framework")
+    p.add_argument("--benchmark", default="England",
+                   help="the area every part is compared with on the pack's comparison sheet "
+                        "(default England)")
     p.set_defaults(func=cmd_report_pack)
 
     p = sub.add_parser("report-pdf", help="write the Forum's paper (PDF) for a period")

@@ -214,6 +214,19 @@ TREND_LABELS: Final = {
     "no_significant_change": "No significant change",
     "cannot_be_calculated": "Cannot be calculated",
 }
+# The comparison columns of the overview's table, its Excel export and the report pack, headed
+# in words (performance.benchmark_rating.BENCHMARK_COLUMNS -> heading).
+BENCHMARK_COLUMN_LABELS: Final = {
+    "count": "Count", "denominator": "Denominator",
+    "lower_95": "Lower 95% limit", "upper_95": "Upper 95% limit",
+    "benchmark": "Benchmark", "benchmark_value": "Benchmark value", "benchmark_period": "Benchmark from",
+    "compared_with_benchmark": "Compared with benchmark (95%)",
+    "compared_with_benchmark_998": "Compared with benchmark (99.8%)",
+    "comparison_reason": "Why not compared",
+    "trend": "Recent trend", "trend_basis": "Trend basis", "trend_reason": "Why no trend",
+}
+# What a recent trend was measured on (performance.benchmark_rating.TREND_BASES).
+TREND_BASIS_LABELS: Final = {"annual": "Annual values", "quarterly": "Quarterly values"}
 # The comparators file (python manage.py import-comparators FILE).
 COMPARATOR_COLUMNS: Final = ("code", "area", "period", "value", "source")
 COMPARATOR_OPTIONAL_COLUMNS: Final = (

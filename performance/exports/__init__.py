@@ -7,10 +7,11 @@ file's bytes, so pages, the command line and tests all call the same code.
   shown, as a finished document (styled frozen header, autofilter, fitted widths, numbers in each
   indicator's unit, RAG statuses filled with their colour and labelled with symbol and word) with
   an ``About`` sheet saying what was exported, from which data and under which RAG rules.
-- :func:`overview_table`: the overview's table of indicator parts for one period.
+- :func:`overview_table`: the overview's table of indicator parts for one period, with the
+  comparison with a benchmark area when given (:func:`comparison_columns`, headed in words).
 - :func:`report_pack`: what the Performance Management Sub-Group circulates each quarter: a
   Summary (RAG counts overall and per theme board with the change since last quarter), one sheet
-  per theme board and an Exceptions sheet.
+  per theme board, an Exceptions sheet and, with a benchmark, a sheet comparing every part with it.
 
 The frame contract of :func:`table_workbook`: column names are the client's words; ``status`` and
 ``forecast_status`` hold status codes, ``direction`` and ``direction_year`` direction codes; an
@@ -42,21 +43,26 @@ rows cost about what ``DataFrame.to_excel`` costs unformatted.
 from performance.exports.cells import rag_rules, readable_text_colour, sheet_name
 from performance.exports.columns import (
     CHANGE_FORMAT,
+    COMPARISON_BLANKS,
+    COMPARISON_COLUMNS,
     DATE_FORMAT,
     EXCEPTION_COLUMNS,
     GENERAL_FORMAT,
     LONG_TEXT_COLUMNS,
     OVERVIEW_COLUMNS,
     REPORT_PACK_COLUMNS,
+    REPORT_PACK_COMPARISON_COLUMNS,
     UNIT_COLUMNS,
     UNIT_FORMATS,
 )
 from performance.exports.report_pack import SUMMARY_HEADER, report_pack
-from performance.exports.tables import overview_table, table_csv, table_workbook
+from performance.exports.tables import comparison_columns, overview_table, table_csv, table_workbook
 from performance.tables import DIRECTION_COLUMNS, STATUS_COLUMNS
 
 __all__ = [
     "CHANGE_FORMAT",
+    "COMPARISON_BLANKS",
+    "COMPARISON_COLUMNS",
     "DATE_FORMAT",
     "DIRECTION_COLUMNS",
     "EXCEPTION_COLUMNS",
@@ -64,10 +70,12 @@ __all__ = [
     "LONG_TEXT_COLUMNS",
     "OVERVIEW_COLUMNS",
     "REPORT_PACK_COLUMNS",
+    "REPORT_PACK_COMPARISON_COLUMNS",
     "STATUS_COLUMNS",
     "SUMMARY_HEADER",
     "UNIT_COLUMNS",
     "UNIT_FORMATS",
+    "comparison_columns",
     "overview_table",
     "rag_rules",
     "readable_text_colour",

@@ -3,8 +3,15 @@ the report pack's columns, and the number format of each unit."""
 
 from __future__ import annotations
 
+from performance.vocabulary import BENCHMARK_COLUMN_LABELS
+
+# The comparison with a benchmark area (issue 14), headed in words: the columns the overview's
+# table gains for the benchmark chosen, and the report pack's comparison sheet.
+COMPARISON_COLUMNS = tuple(BENCHMARK_COLUMN_LABELS.values())
+
 UNIT_COLUMNS = ("value", "target", "original_target", "baseline", "forecast_year_end",
-                "comparator_value", "year_target")
+                "comparator_value", "year_target",
+                *(BENCHMARK_COLUMN_LABELS[c] for c in ("lower_95", "upper_95", "benchmark_value")))
 
 
 LONG_TEXT_COLUMNS = ("reason", "commentary", "action", "notes", "title")
@@ -24,6 +31,27 @@ REPORT_PACK_COLUMNS = (
     "code", "part", "title", "value", "target", "status", "direction", "direction_year",
     "forecast_year_end", "forecast_status", "reason", "commentary", "action",
 )
+
+
+# The report pack's comparison sheet: which part, its value and status, then the comparison.
+REPORT_PACK_COMPARISON_COLUMNS = ("theme_board", "code", "part", "title", "value", "status",
+                                  *COMPARISON_COLUMNS)
+
+
+# What a blank cell of a comparison column means (said under the table and in the About sheet);
+# the comparison and trend themselves are never blank ("Not compared", "Cannot be calculated").
+_L = BENCHMARK_COLUMN_LABELS
+COMPARISON_BLANKS = {
+    _L["count"]: "no count given with the value",
+    _L["denominator"]: "no denominator given with the value",
+    _L["lower_95"]: "no confidence interval (no count and denominator, or none for the unit)",
+    _L["upper_95"]: "no confidence interval (no count and denominator, or none for the unit)",
+    _L["benchmark_value"]: "no value for the benchmark area in this period or before",
+    _L["benchmark_period"]: "no value for the benchmark area in this period or before",
+    _L["comparison_reason"]: "compared (no reason needed)",
+    _L["trend_reason"]: "the trend was calculated (no reason needed)",
+}
+del _L
 
 
 EXCEPTION_COLUMNS = (

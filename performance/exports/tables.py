@@ -48,7 +48,14 @@ from performance.tables import (
     cell_words,
     column_label,
 )
-from performance.vocabulary import STATUS_LABELS, STATUSES, UNITS, status_badge
+from performance.vocabulary import (
+    BENCHMARK_COLUMN_LABELS,
+    STATUS_LABELS,
+    STATUSES,
+    TREND_BASIS_LABELS,
+    UNITS,
+    status_badge,
+)
 
 
 def _kind(column: str, units: pd.Series | None) -> str:
@@ -300,12 +307,32 @@ def table_csv(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
-def overview_table(rated: pd.DataFrame, period: str) -> pd.DataFrame:
+def comparison_columns(rows: pd.DataFrame, compared: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with a benchmark for ``rows``, in the client's words: the
+    :data:`COMPARISON_COLUMNS` (count, denominator, the 95% interval, the benchmark area, its
+    value and the period it is from, compared at 95% and 99.8%, why not compared, the recent
+    trend, its basis and why there is none), on ``rows``' index.
+
+    ``compared``: rows with :data:`performance.benchmark_rating.BENCHMARK_COLUMNS` on the same
+    index as ``rows`` (``with_benchmarks`` of the period, e.g. the app's cached
+    ``ui.benchmarks.period_with_benchmarks``); only the rows of ``rows`` are taken from it.
+    """
+    from performance.benchmark_rating import with_labels
+
+    picked = with_labels(compared.reindex(rows.index)[list(BENCHMARK_COLUMN_LABELS)])
+    picked["trend_basis"] = picked["trend_basis"].map(TREND_BASIS_LABELS)  # "annual" is a code
+    return picked.rename(columns=BENCHMARK_COLUMN_LABELS)
+
+
+def overview_table(rated: pd.DataFrame, period: str, compared: pd.DataFrame | None = None) -> pd.DataFrame:
     """The overview's table of indicator parts in ``period``, one row per part, with reasons.
 
     ``rated``: rows of :func:`performance.rag.rate` with the register columns
     (:func:`performance.overview.with_register_columns`), already filtered. Columns:
     :data:`OVERVIEW_COLUMNS`; reasons are built for these rows unless ``rated`` has them.
+    With ``compared`` (the period's rows with the benchmark columns, indexed as ``rated``: see
+    :func:`comparison_columns`), the :data:`COMPARISON_COLUMNS` follow the action, before the
+    illustrative flag; blank cells mean what :data:`COMPARISON_BLANKS` says.
     """
     period = str(parse_period(period))
     rows = rated[rated["period"] == period]
@@ -313,4 +340,8 @@ def overview_table(rated: pd.DataFrame, period: str) -> pd.DataFrame:
     for column in OVERVIEW_COLUMNS:
         if column not in out.columns:
             out[column] = False if column == DEMO_COLUMN else ""
-    return out[list(OVERVIEW_COLUMNS)].reset_index(drop=True)
+    table = out[list(OVERVIEW_COLUMNS)]
+    if compared is not None:
+        before, flag = [c for c in OVERVIEW_COLUMNS if c != DEMO_COLUMN], table[[DEMO_COLUMN]]
+        table = pd.concat([table[before], comparison_columns(table, compared), flag], axis=1)
+    return table.reset_index(drop=True)

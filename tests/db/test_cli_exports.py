@@ -106,11 +106,13 @@ def test_report_pack_writes_summary_boards_and_exceptions(cli, tmp_path):
     result = cli("report-pack", "--period", PERIOD, "--out", str(out))
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-3:] == ["Exceptions", "Reward estimate", "About"]
+    # with every part compared with England (report-pack's default --benchmark) after the exceptions
+    assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-4:] == ["Exceptions", "Compared with England",
+                                                                    "Reward estimate", "About"]
     assert HWB in wb.sheetnames and "Children & Young People's Trust" in wb.sheetnames
     board_header = [c.value for c in wb[HWB][3]]  # below the title and subtitle
     assert board_header[:len(REPORT_PACK_COLUMNS)] == [column_label(c) for c in REPORT_PACK_COLUMNS]
-    parts = sum(ws.max_row - 3 for ws in wb.worksheets[1:-3])  # title, subtitle, header
+    parts = sum(ws.max_row - 3 for ws in wb.worksheets[1:-4])  # title, subtitle, header
     assert result.stdout.strip() == f"wrote {out} ({parts} rows)"
     headline = wb["Summary"]["A3"].value
     assert " green, " in headline and " amber, " in headline and " red" in headline

@@ -606,3 +606,60 @@ def test_overview_table_of_luton_exports_without_codes_or_none(luton):
         assert not {t for t in cells if t in display_codes()}
         assert not {t for t in cells if t.strip() in ("None", "nan", "NaN", "NaT", "<NA>")}
     assert "Rate per 1,000" in texts and "rate_per_1000" in set(shown["unit"])
+
+
+# --- the comparison with a benchmark (issue 14) ----------------------------------------------------
+
+
+def _compared(rated: pd.DataFrame, benchmark: str = "England", value: float = 9.0) -> pd.DataFrame:
+    """The period's rows with the benchmark columns: NI 117's 7.0% is 70 of 1,000 (95% interval
+    5.58% to 8.75%), the benchmark's NI 117 value is ``value``."""
+    from performance.benchmark_rating import with_benchmarks
+
+    rows = rated[rated["period"] == PERIOD]
+    fw = rows["framework"].iloc[0]
+    values = pd.DataFrame({"framework": [fw], "code": ["NI 117"], "part": [""], "area": [benchmark],
+                           "period": [PERIOD], "value": [value]})
+    series = pd.DataFrame({"framework": [fw], "code": ["NI 117"], "part": [""], "period": [PERIOD],
+                           "value": [7.0], "numerator": [70.0], "denominator": [1000.0]})
+    return with_benchmarks(rows, benchmark, values, series)
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    (9.0, "Better than benchmark"),  # lower is better: 7.0% (5.58 to 8.75) below England's 9.0
+    (7.5, "Similar to benchmark"),
+    (5.0, "Worse than benchmark"),
+])
+def test_overview_table_comparison_follows_polarity_in_words(pack_rated, value, words):
+    shown = exports.overview_table(pack_rated, PERIOD, _compared(pack_rated, value=value))
+    row = shown.set_index("code").loc["NI 117"]
+    assert row["Compared with benchmark (95%)"] == words
+    assert row["Benchmark value"] == value and row["Benchmark"] == "England"
+    assert row["Trend basis"] == "Quarterly values"
+    other = shown.set_index("code").loc["NI 039"]  # no count: not compared, with the reason
+    assert other["Compared with benchmark (95%)"] == "Not compared"
+    assert other["Why not compared"] == "no confidence interval and no benchmark value"
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_comparison_columns_formula_like_benchmark_name_is_written_as_text(pack_rated, text):
+    shown = exports.overview_table(pack_rated, PERIOD, _compared(pack_rated, benchmark=text))
+    ws = workbook(shown, blanks=exports.COMPARISON_BLANKS).worksheets[0]
+    for cell in column_cells(ws, "Benchmark"):
+        assert cell.data_type == "s" and cell.value == text and cell.quotePrefix
+    limits = [c for c in column_cells(ws, "Lower 95% limit") if c.value is not None]
+    assert [c.data_type for c in limits] == ["n"]  # numbers stay numbers
+    csv_rows = read_csv(exports.table_csv(shown))
+    assert set(csv_rows["Benchmark"]) == {"'" + text}
+
+
+def test_report_pack_comparison_sheet_has_a_valid_name_for_a_long_benchmark(pack_register, pack_rated):
+    wb = pack(pack_register, pack_rated, compared=_compared(pack_rated, "Statistical neighbours"))
+    name = exports.sheet_name("Compared with Statistical neighbours")
+    assert name in wb.sheetnames and len(name) <= 31
+    about = about_values(wb)
+    assert about["Benchmark"].startswith(f"Statistical neighbours. On the sheet \"{name}\"")
+    rows = table_rows(wb[name])
+    assert sorted(rows["Code"]) == ["NI 039", "NI 117", "NI 123"]  # NI 154 is not due: nothing to compare
+    assert "Illustrative" in rows.columns  # NI 123 holds a demo value: marked here too
+    assert rows.set_index("Code").loc["NI 123", "Illustrative"] == "demo"
