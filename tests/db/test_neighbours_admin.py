@@ -4,9 +4,6 @@ refusals by field leave the database unchanged; every change is in the audit tra
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -160,16 +157,6 @@ def test_a_refused_fingertips_id_names_its_field_and_leaves_the_database_unchang
         set_fingertips_indicator(engine, FRAMEWORK, code, part, fid, source=source, actor="admin")
     assert any(f == field and words in m for f, m in refused.value.problems), refused.value.problems
     assert _snapshot(engine) == before
-
-
-@pytest.fixture
-def cli(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "DEMO_DATA": "off"}
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
-    return run
 
 
 def test_neighbours_command_lists_adds_sets_and_removes_and_refuses_by_option(cli):
