@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
 
 from performance import benchmarks as bm
 from performance import intervals
@@ -82,78 +81,128 @@ def _one_value(col: pd.Series) -> bool:
     return bool(pc.all(pc.equal(values, values[0])).as_py())
 
 
-def _factorize(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and the distinct values of a column (missing text read as "")."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
+def _factorize(col: pd.Series) -> tuple[np.ndarray | None, pd.Index]:
+    """Codes and the distinct values of a column (missing text read as "").
+
+    The codes index the values; -1 (a missing category) indexes nothing, so a lookup table
+    built from the values takes one extra last element for it. ``None`` for the codes: every
+    row holds the one value (no array of a million zeros to gather through).
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):  # rate()'s columns: the codes are there
         categories = pd.Index(col.cat.categories.astype(str), dtype=object)
-        return col.cat.codes.to_numpy().astype(np.int64), categories
+        return col.cat.codes.to_numpy(), categories
     if _one_value(col):  # one pass of comparisons instead of hashing every row
-        return np.zeros(len(col), np.int64), pd.Index([str(col.iloc[0])], dtype=object)
+        return None, pd.Index([str(col.iloc[0])], dtype=object)
     codes, uniques = pd.factorize(col)
-    uniques = pd.Index([str(u) for u in uniques], dtype=object)
-    if (codes < 0).any():  # a missing value: the "" text
+    if isinstance(col.dtype, pd.StringDtype):
+        uniques = pd.Index(np.asarray(uniques, dtype=object), dtype=object)  # already str
+    else:
+        uniques = pd.Index([str(u) for u in uniques], dtype=object)
+    if len(codes) and codes.min() < 0:  # a missing value: the "" text
         uniques = uniques.append(pd.Index([""], dtype=object))
         codes = np.where(codes < 0, len(uniques) - 1, codes)
-    return codes.astype(np.int64), uniques
+    return codes, uniques
 
 
-def _factorize_all(frame: pd.DataFrame, columns) -> list[tuple[np.ndarray, pd.Index]]:
+def _factorize_all(frame: pd.DataFrame, columns) -> list[tuple[np.ndarray | None, pd.Index]]:
     if len(frame) < 50_000:
         return [_factorize(frame[c]) for c in columns]
     return list(_pool().map(lambda c: _factorize(frame[c]), columns))
 
 
+def _lookup(table: np.ndarray, codes: np.ndarray | None, n: int) -> np.ndarray:
+    """``table[codes]`` (``table`` with its extra last element for code -1), or ``table[0]``
+    in every row when ``codes`` is None (one value)."""
+    if codes is None:
+        return np.full(n, table[0], dtype=table.dtype)
+    return table[codes]
+
+
+def _period_table(uniques: pd.Index) -> np.ndarray:
+    """The ordinal (year x 5 + slot) of each distinct period text, then -1 for code -1."""
+    return np.array([_ordinal(u) for u in uniques] + [-1], dtype=np.int64)
+
+
+def _used(codes: np.ndarray | None, n_values: int) -> np.ndarray:
+    """Which of ``n_values`` distinct values occur in ``codes`` (a category may be unused)."""
+    if codes is None:
+        return np.ones(n_values, bool)
+    counts = np.bincount(codes[codes >= 0] if codes.dtype.kind == "i" and len(codes) and codes.min() < 0
+                         else codes, minlength=n_values)
+    return counts[:n_values] > 0
+
+
 class _Keys:
-    """(framework, code, part) as one int per row, the same for every frame matched; periods as
-    ordinals (year x 5 + slot)."""
+    """(framework, code, part) as one int per row, the same for every frame matched, then the
+    rated parts numbered 0..parts-1; periods by their texts' ordinals (year x 5 + slot)."""
 
     def __init__(self, rated: pd.DataFrame):
+        n = len(rated)
         factorized = _factorize_all(rated, ("framework", "code", "part", "period"))
         self.cats = [u for _, u in factorized[:3]]
         self.sizes = [max(len(c), 1) for c in self.cats]
-        self.rated_part = self._combine([c for c, _ in factorized[:3]])
-        self.rated_ordinal = self._ordinals(*factorized[3])
+        fw, code, part = (c if c is not None else np.zeros(n, np.int8) for c, _ in factorized[:3])
+        key = fw.astype(np.int64)  # in place from here: no fresh temporaries per step
+        key *= self.sizes[1]
+        key += code
+        key *= self.sizes[2]
+        key += part
+        if min((int(c.min()) for c in (fw, code, part) if len(c)), default=0) < 0:
+            key[(fw < 0) | (code < 0) | (part < 0)] = -1
+        # the rated parts, numbered in key order; the last cell of the table is key -1
+        self.space = self.sizes[0] * self.sizes[1] * self.sizes[2]
+        used = np.zeros(self.space + 1, bool)
+        used[key] = True
+        used[-1] = False
+        self.compact = np.where(used, np.cumsum(used) - 1, -1)
+        self.n_parts = int(np.count_nonzero(used))
+        self.rated_part = self.compact[key]
+        codes, uniques = factorized[3]
+        self.rated_period = (codes, _period_table(uniques), _used(codes, len(uniques)))
 
-    def _combine(self, codes) -> np.ndarray:
-        fw, code, part = codes
-        key = (fw * self.sizes[1] + code) * self.sizes[2] + part
-        return np.where((fw < 0) | (code < 0) | (part < 0), -1, key)
-
-    @staticmethod
-    def _ordinals(codes: np.ndarray, uniques: pd.Index) -> np.ndarray:
-        return np.array([_ordinal(u) for u in uniques] + [-1], dtype=np.int64)[codes]
-
-    def of(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """Part keys (-1: not a rated part) and period ordinals (-1: not a period) of ``frame``."""
+    def of(self, frame: pd.DataFrame) -> tuple[np.ndarray, tuple]:
+        """The rated part of each row of ``frame`` (-1: none) and its periods as
+        ``(codes, ordinal of each text, texts used)``."""
+        n = len(frame)
         factorized = _factorize_all(frame, ("framework", "code", "part", "period"))
-        codes = [np.append(cats.get_indexer(uniques), -1)[c]
-                 for (c, uniques), cats in zip(factorized[:3], self.cats, strict=True)]
-        return self._combine(codes), self._ordinals(*factorized[3])
+        missing = -2 * (self.space + 1)  # a share so negative that the whole key is
+        key = None
+        for i, ((codes, uniques), cats) in enumerate(zip(factorized[:3], self.cats, strict=True)):
+            stride = int(np.prod(self.sizes[i + 1:], dtype=np.int64))
+            position = cats.get_indexer(uniques)
+            terms = np.append(np.where(position >= 0, position * stride, missing), missing)
+            if codes is None:  # one value: a number added to every row
+                key = np.full(n, terms[0], np.int64) if key is None else key + terms[0]
+            elif key is None:
+                key = terms[codes]
+            else:
+                key += terms[codes]
+        np.maximum(key, -1, out=key)  # any missing share -> -1, the table's last cell
+        codes, uniques = factorized[3]
+        return self.compact[key], (codes, _period_table(uniques), _used(codes, len(uniques)))
 
-    @property
-    def space(self) -> int:
-        return self.sizes[0] * self.sizes[1] * self.sizes[2]
 
-
-def _category_map(col: pd.Series, mapping: dict, default) -> np.ndarray:
+def _category_map(col: pd.Series, mapping: dict, default, dtype=np.int8) -> np.ndarray:
     codes, uniques = _factorize(col)
-    return np.array([mapping.get(u, default) for u in uniques] + [default])[codes]
+    return _lookup(np.array([mapping.get(u, default) for u in uniques] + [default], dtype=dtype),
+                   codes, len(col))
 
 
 def _limits(unit_codes: np.ndarray, units: pd.Index, count: np.ndarray, denominator: np.ndarray,
-            confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Limits row by row from the count and denominator, by each unit's method."""
-    lower = np.full(len(count), np.nan)
-    upper = np.full(len(count), np.nan)
+            levels=(0.95,)) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Limits row by row from the count and denominator, by each unit's method, at each level
+    (the rows of a unit found once for every level)."""
+    out = [(np.full(len(count), np.nan), np.full(len(count), np.nan)) for _ in levels]
     has = ~np.isnan(count)
     for i, unit in enumerate(units):
         if not intervals.method_for_unit(unit):
             continue
         rows = np.flatnonzero(has & (unit_codes == i))
         if len(rows):
-            lower[rows], upper[rows] = intervals.limits_for_unit(unit, count[rows], denominator[rows],
-                                                                 confidence)
-    return lower, upper
+            x, n = count[rows], denominator[rows]
+            for (lower, upper), level in zip(out, levels, strict=True):
+                lower[rows], upper[rows] = intervals.limits_for_unit(unit, x, n, level)
+    return out
 
 
 def _ffill_index(has: np.ndarray) -> np.ndarray:
@@ -163,10 +212,13 @@ def _ffill_index(has: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(idx, axis=1)
 
 
-def _take(grid: np.ndarray, rows: np.ndarray, cols: np.ndarray, fill=np.nan) -> np.ndarray:
-    ok = (rows >= 0) & (cols >= 0)
-    out = grid[np.where(ok, rows, 0), np.where(ok, cols, 0)]
-    return np.where(ok, out, fill)
+def _window_all(ok: np.ndarray, k: int) -> np.ndarray:
+    """Along axis 1: whether all ``k`` cells of each window (starting at each column) are ok."""
+    width = ok.shape[1] - k + 1
+    out = ok[:, :width].copy()
+    for j in range(1, k):
+        out &= ok[:, j:j + width]
+    return out
 
 
 def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.DataFrame,
@@ -184,62 +236,84 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     """
     n = len(rated)
     keys = _Keys(rated)
-    part, ordinal = keys.rated_part, keys.rated_ordinal
+    part = keys.rated_part
     series = own_series if own_series is not None and len(own_series) else None
-    s_part, s_ord = keys.of(series) if series is not None else (np.zeros(0, np.int64),) * 2
     bv = benchmark_values[benchmark_values["area"] == benchmark] if len(benchmark_values) else None
-    b_part, b_ord = keys.of(bv) if bv is not None and len(bv) else (np.zeros(0, np.int64),) * 2
+    bv = bv if bv is not None and len(bv) else None
+    s_part, s_period = keys.of(series) if series is not None else (None, None)
+    b_part, b_period = keys.of(bv) if bv is not None else (None, None)
 
-    # the grids: the rated parts (keys compacted to 0..parts-1) x every slot of the years seen
-    ords = np.concatenate([o[o >= 0] for o in (ordinal, s_ord, b_ord)])
+    # the grids: the rated parts x every slot of the years seen, flat, with one last cell
+    # (always missing) for the rows of no rated part or no period
+    periods = [p for p in (keys.rated_period, s_period, b_period) if p is not None]
+    ords = np.concatenate([table[:-1][used] for _, table, used in periods])
+    ords = ords[ords >= 0]
     y0 = int(ords.min()) // _SLOTS if len(ords) else 0
     n_slots = (int(ords.max()) // _SLOTS - y0 + 1) * _SLOTS if len(ords) else _SLOTS
-    used = np.zeros(keys.space + 1, bool)  # the last cell stands for "not a rated part"
-    used[part[part >= 0]] = True
-    used[-1] = False
-    compact = np.where(used, np.cumsum(used) - 1, -1)
-    space = max(int(used.sum()), 1)
-    part, s_part, b_part = (compact[np.where(k >= 0, k, keys.space)] for k in (part, s_part, b_part))
-    col, s_col, b_col = (np.where(o >= 0, o - y0 * _SLOTS, -1) for o in (ordinal, s_ord, b_ord))
-    s_ok = (s_part >= 0) & (s_col >= 0)
-    b_ok = (b_part >= 0) & (b_col >= 0)
+    n_parts = max(keys.n_parts, 1)
+    cells = n_parts * n_slots
 
-    # per part: unit, polarity, measure, frequency (from its rated rows)
+    def flat(part_of: np.ndarray, period) -> np.ndarray:
+        """Each row's cell: part x n_slots + column, the last cell where either is missing."""
+        codes, table, _ = period
+        column = np.where(table >= 0, table - y0 * _SLOTS, -(cells + 1))  # missing: negative
+        at = part_of * n_slots
+        at += _lookup(column, codes, len(part_of))
+        return np.where(at >= 0, at, cells)
+
+    r_flat = flat(part, keys.rated_period)
+    valid = r_flat != cells
+
+    # per row: unit, polarity, measure, frequency
     unit_codes, units = _factorize(rated["unit"])
+    if unit_codes is None:
+        unit_codes = np.zeros(n, np.int8)
     sign = _category_map(rated["polarity"], {"higher_is_better": 1, "lower_is_better": -1}, 0)
-    running = _category_map(rated["measure"], {m: True for m in _RUNNING_TOTALS}, False).astype(bool)
-    quarterly = (_category_map(rated["frequency"], {"quarterly": True}, False).astype(bool)
-                 & _category_map(rated["measure"], {"snapshot": True}, False).astype(bool))
-    part_unit = np.full(space, -1, np.int64)
-    part_unit[part[part >= 0]] = unit_codes[part >= 0]
-    part_sign = np.zeros(space, np.int8)
-    part_sign[part[part >= 0]] = sign[part >= 0]
+    running = _category_map(rated["measure"], {m: True for m in _RUNNING_TOTALS}, False, bool)
+    quarterly = (_category_map(rated["frequency"], {"quarterly": True}, False, bool)
+                 & _category_map(rated["measure"], {"snapshot": True}, False, bool))
+    # per part, from its last rated row (with a period or not)
+    rated_part = part >= 0
+    part_unit = np.full(n_parts, -1, np.int64)
+    part_unit[part[rated_part]] = unit_codes[rated_part]
+    part_sign = np.zeros(n_parts, np.int8)
+    part_sign[part[rated_part]] = sign[rated_part]
 
     out = {}
     # the own area's count and denominator for each rated period, and its limits
     grids = {}
+    s_flat = flat(s_part, s_period) if series is not None else None
     for name in ("numerator", "denominator", "value"):
-        grid = np.full((space, n_slots), np.nan)
+        grid = np.full(cells + 1, np.nan)
         if series is not None:
-            numbers = pd.to_numeric(series[name], errors="coerce").to_numpy(float)
-            grid[s_part[s_ok], s_col[s_ok]] = numbers[s_ok]
+            grid[s_flat] = pd.to_numeric(series[name], errors="coerce").to_numpy(float)
+            grid[-1] = np.nan
         grids[name] = grid
-    count = _take(grids["numerator"], part, col)
-    denominator = _take(grids["denominator"], part, col)
+    count = grids["numerator"][r_flat]
+    denominator = grids["denominator"][r_flat]
     # the own area's own figure: for a gap measure the rated value is the gap, not the level
-    out["area_value"] = _take(grids["value"], part, col)
+    out["area_value"] = grids["value"][r_flat]
     out["count"], out["denominator"] = count, denominator
-    for level, suffix in ((0.95, "95"), (0.998, "998")):
-        out[f"lower_{suffix}"], out[f"upper_{suffix}"] = _limits(unit_codes, units, count, denominator, level)
+    levels = (("95", 0.95), ("998", 0.998))
+    limits = _limits(unit_codes, units, count, denominator, [level for _, level in levels])
+    for (suffix, _), (lower, upper) in zip(levels, limits, strict=True):
+        out[f"lower_{suffix}"], out[f"upper_{suffix}"] = lower, upper
 
     # the benchmark value at or before the period (running totals: the same period only)
-    b_grid = np.full((space, n_slots), np.nan)
-    if bv is not None and len(bv):
-        b_grid[b_part[b_ok], b_col[b_ok]] = bv["value"].to_numpy(float)[b_ok]
-    latest = _ffill_index(~np.isnan(b_grid))
-    found_col = _take(latest, part, col, fill=-1).astype(np.int64)
-    found_col = np.where(running & (found_col != col), -1, found_col)
-    value = _take(b_grid, part, found_col)
+    b_grid = np.full(cells + 1, np.nan)
+    if bv is not None:
+        b_grid[flat(b_part, b_period)] = bv["value"].to_numpy(float)
+        b_grid[-1] = np.nan
+    latest = _ffill_index(~np.isnan(b_grid[:-1].reshape(n_parts, n_slots)))
+    found_col = np.append(latest.ravel(), -1)[r_flat]
+    value = np.append(np.take_along_axis(b_grid[:-1].reshape(n_parts, n_slots), np.maximum(latest, 0), axis=1)
+                      .ravel(), np.nan)[r_flat]
+    value[found_col < 0] = np.nan
+    if running.any():  # a running total: only the same period's value
+        same = b_grid[r_flat]
+        column = r_flat % n_slots
+        found_col = np.where(running, np.where(np.isnan(same), -1, column), found_col)
+        value = np.where(running, same, value)
     out["benchmark"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[benchmark])
     out["benchmark_value"] = value
     labels = [str(Period(y0 + c // _SLOTS, None if c % _SLOTS == _ANNUAL else c % _SLOTS + 1))
@@ -256,7 +330,8 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     out["comparison_reason"] = pd.Categorical.from_codes(reason.astype(np.int8),
                                                          categories=list(COMPARISON_REASONS))
 
-    code, why = _trends(grids, part_unit, units, part_sign, part, col, quarterly)
+    code, why = _trends(grids, n_parts, n_slots, part_unit, units, part_sign, part, valid, r_flat,
+                        quarterly)
     out["trend"] = pd.Categorical.from_codes(code, categories=list(bm.TRENDS))
     out["trend_basis"] = pd.Categorical.from_codes(quarterly.astype(np.int8), categories=list(TREND_BASES))
     out["trend_reason"] = pd.Categorical.from_codes(why, categories=list(TREND_REASONS))
@@ -266,7 +341,7 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     return result
 
 
-def _trends(grids, part_unit, units, part_sign, part, col, quarterly):
+def _trends(grids, n_parts, n_slots, part_unit, units, part_sign, part, valid, r_flat, quarterly):
     """Recent trend of each rated row: the five basis points ending at the latest one at or
     before its period.
 
@@ -274,63 +349,70 @@ def _trends(grids, part_unit, units, part_sign, part, col, quarterly):
     annual otherwise (year-to-date values and running totals overlap, so only annual values).
     Proportions use their counts (chi-squared test for trend); other units a weighted
     regression with weights from the 95% limits made from the counts.
+
+    Each window of five points is judged once per part (not once per row), on the part's
+    grid; each row then reads the result of the window ending at its latest basis point.
     """
     k = bm.TREND_POINTS
-    n_slots = grids["value"].shape[1]
+    n = len(r_flat)
     slot = np.arange(n_slots) % _SLOTS
     method = np.array([intervals.method_for_unit(u) for u in units] + [""], dtype=object)[part_unit]
     proportion = method == "wilson"
-    code = np.full(len(part), 7, np.int8)
-    why = np.full(len(part), 4, np.int8)
+    no_method = method == ""
+    code = np.full(n, 7, np.int8)
+    why = np.full(n, 4, np.int8)
+    as_grid = {name: grid[:-1].reshape(n_parts, n_slots) for name, grid in grids.items()}
     for is_quarterly, columns in ((False, np.flatnonzero(slot == _ANNUAL)),
                                   (True, np.flatnonzero(slot != _ANNUAL))):
-        rows = np.flatnonzero((quarterly == is_quarterly) & (part >= 0) & (col >= 0))
-        if not len(rows):
+        mine = valid & (quarterly == is_quarterly)
+        if not mine.any():
             continue
-        wanted = np.zeros(len(part_unit), bool)
-        wanted[part[rows]] = True
-        parts_used = np.flatnonzero(wanted)
-        val = grids["value"][np.ix_(parts_used, columns)]
-        num = grids["numerator"][np.ix_(parts_used, columns)]
-        den = grids["denominator"][np.ix_(parts_used, columns)]
-        # each rated row's latest basis point at or before its period
-        position = np.searchsorted(columns, col[rows], side="right") - 1
+        wanted = np.zeros(n_parts, bool)
+        wanted[part[mine]] = True
+        nb = len(columns)
+        val, num, den = (as_grid[name][:, columns] for name in ("value", "numerator", "denominator"))
         has = ~np.isnan(val)
-        latest = _ffill_index(has)
-        which = (np.cumsum(wanted) - 1)[part[rows]]
-        end = np.where(position >= 0, latest[which, np.clip(position, 0, None)], -1)
-        point_code = np.full(val.shape, 7, np.int8)
-        point_why = np.full(val.shape, 1, np.int8)
-        if val.shape[1] >= k:
+        point_code = np.full((n_parts, nb), 7, np.int8)
+        point_why = np.full((n_parts, nb), 1, np.int8)
+        if nb >= k:
+            all_values = _window_all(has, k)
+            have_counts = _window_all(~(np.isnan(num) | np.isnan(den)), k)
             # limits only where the weighted method needs them (proportions use their counts)
-            unit = np.where(proportion[parts_used], -1, part_unit[parts_used])
-            flat_unit = np.repeat(unit, val.shape[1])
-            lo, up = _limits(flat_unit, units, num.ravel(), den.ravel(), 0.95)
-            lo, up = lo.reshape(val.shape), up.reshape(val.shape)
-            wv, wn, wd, wl, wu = (sliding_window_view(a, k, axis=1) for a in (val, num, den, lo, up))
-            shape = wv.shape[:2]
-            all_values = ~np.isnan(wv).any(axis=2)
-            have_counts = ~(np.isnan(wn).any(axis=2) | np.isnan(wd).any(axis=2))
-            have_limits = ~(np.isnan(wl).any(axis=2) | np.isnan(wu).any(axis=2))
-            prop = np.broadcast_to(proportion[parts_used][:, None], shape)
-            usable = all_values & np.where(prop, have_counts, have_limits)
-            direction = np.full(shape, np.nan)
-            statistic = np.full(shape, np.nan)
-            pick = usable & prop
-            if pick.any():
-                d, x = bm.trend_statistic_proportions(wn[pick], wd[pick])
-                direction[pick], statistic[pick] = d, x
-            pick = usable & ~prop
-            if pick.any():
-                d, x = bm.trend_statistic_weighted(wv[pick], wl[pick], wu[pick])
-                direction[pick], statistic[pick] = d, x
-            signs = np.broadcast_to(part_sign[parts_used][:, None], shape)
-            point_code[:, k - 1:] = bm.trend(direction, statistic, signs, usable)
-            no_method = np.broadcast_to((method[parts_used] == "")[:, None], shape)
-            point_why[:, k - 1:] = np.where(usable, 0, np.where(~all_values, 1, np.where(no_method, 3, 2)))
-        found = end >= 0
-        code[rows[found]] = point_code[which[found], end[found]]
-        why[rows[found]] = point_why[which[found], end[found]]
+            lo = np.full((n_parts, nb), np.nan)
+            up = np.full((n_parts, nb), np.nan)
+            for i, unit in enumerate(units):
+                if intervals.method_for_unit(unit) in ("", "wilson"):
+                    continue
+                rows = np.flatnonzero(wanted & (part_unit == i))
+                if len(rows):
+                    lo[rows], up[rows] = intervals.limits_for_unit(unit, num[rows], den[rows], 0.95)
+            have_limits = _window_all(~(np.isnan(lo) | np.isnan(up)), k)
+            usable = all_values & np.where(proportion[:, None], have_counts, have_limits)
+            usable &= wanted[:, None]
+            window = np.arange(k)
+            for prop in (True, False):
+                p, s = np.nonzero(usable & (proportion[:, None] == prop))
+                if not len(p):
+                    continue
+                at = (p * nb + s)[:, None] + window
+                if prop:
+                    d, x = bm.trend_statistic_proportions(num.ravel()[at], den.ravel()[at])
+                else:
+                    d, x = bm.trend_statistic_weighted(val.ravel()[at], lo.ravel()[at], up.ravel()[at])
+                point_code[p, s + k - 1] = bm.trend(d, x, part_sign[p], True)
+            point_why[:, k - 1:] = np.where(usable, 0, np.where(~all_values, 1,
+                                                                np.where(no_method[:, None], 3, 2)))
+        # each cell of the part's grid: the window ending at the latest basis point at or before it
+        position = np.searchsorted(columns, np.arange(n_slots), side="right") - 1
+        end = _ffill_index(has)[:, np.maximum(position, 0)]
+        end[:, position < 0] = -1
+        at = np.maximum(end, 0)
+        cell_code = np.append(np.where(end >= 0, np.take_along_axis(point_code, at, axis=1), 7), 7)
+        cell_why = np.append(np.where(end >= 0, np.take_along_axis(point_why, at, axis=1), 4), 4)
+        if mine.all():
+            code, why = cell_code[r_flat].astype(np.int8), cell_why[r_flat].astype(np.int8)
+        else:
+            code[mine], why[mine] = cell_code[r_flat[mine]], cell_why[r_flat[mine]]
     return code, why
 
 
