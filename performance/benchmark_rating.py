@@ -377,29 +377,30 @@ def _trends(grids, n_parts, n_slots, part_unit, units, part_sign, part, valid, r
         if nb >= k:
             all_values = _window_all(has, k)
             have_counts = _window_all(~(np.isnan(num) | np.isnan(den)), k)
-            # limits only where the weighted method needs them (proportions use their counts)
-            lo = np.full((n_parts, nb), np.nan)
-            up = np.full((n_parts, nb), np.nan)
-            for i, unit in enumerate(units):
-                if intervals.method_for_unit(unit) in ("", "wilson"):
+            usable = all_values & wanted[:, None]
+            usable[proportion] &= have_counts[proportion]
+            # the weighted method needs the 95% limits of each point (proportions use counts)
+            weighted = np.flatnonzero(wanted & ~proportion & ~no_method)
+            usable[~proportion & no_method] = False
+            if len(weighted):
+                lo = np.full((len(weighted), nb), np.nan)
+                up = np.full((len(weighted), nb), np.nan)
+                unit_of = part_unit[weighted]
+                for i, unit in enumerate(units):
+                    rows = np.flatnonzero(unit_of == i)
+                    if len(rows) and intervals.method_for_unit(unit) not in ("", "wilson"):
+                        picked = weighted[rows]
+                        lo[rows], up[rows] = intervals.limits_for_unit(unit, num[picked], den[picked], 0.95)
+                usable[weighted] &= _window_all(~(np.isnan(lo) | np.isnan(up)), k)
+            # every window of a part at once: a point shared by five windows is read once
+            for prop, parts in ((True, np.flatnonzero(wanted & proportion)), (False, weighted)):
+                if not len(parts) or not usable[parts].any():
                     continue
-                rows = np.flatnonzero(wanted & (part_unit == i))
-                if len(rows):
-                    lo[rows], up[rows] = intervals.limits_for_unit(unit, num[rows], den[rows], 0.95)
-            have_limits = _window_all(~(np.isnan(lo) | np.isnan(up)), k)
-            usable = all_values & np.where(proportion[:, None], have_counts, have_limits)
-            usable &= wanted[:, None]
-            window = np.arange(k)
-            for prop in (True, False):
-                p, s = np.nonzero(usable & (proportion[:, None] == prop))
-                if not len(p):
-                    continue
-                at = (p * nb + s)[:, None] + window
                 if prop:
-                    d, x = bm.trend_statistic_proportions(num.ravel()[at], den.ravel()[at])
+                    d, x = bm.trend_statistic_proportions(num[parts], den[parts], k)
                 else:
-                    d, x = bm.trend_statistic_weighted(val.ravel()[at], lo.ravel()[at], up.ravel()[at])
-                point_code[p, s + k - 1] = bm.trend(d, x, part_sign[p], True)
+                    d, x = bm.trend_statistic_weighted(val[parts], lo, up, k)
+                point_code[parts, k - 1:] = bm.trend(d, x, part_sign[parts][:, None], usable[parts])
             point_why[:, k - 1:] = np.where(usable, 0, np.where(~all_values, 1,
                                                                 np.where(no_method[:, None], 3, 2)))
         # each cell of the part's grid: the window ending at the latest basis point at or before it
