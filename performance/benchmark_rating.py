@@ -51,6 +51,7 @@ _RUNNING_TOTALS = ("cumulative_in_year", "cumulative_agreement")
 _SLOTS = 5  # Q1-Q4 then the annual value, as a timeline orders them
 _ANNUAL = 4
 _POOL: ThreadPoolExecutor | None = None
+_PARALLEL_ROWS = 50_000  # below this, threads cost more than they save
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -67,6 +68,16 @@ def _ordinal(text: str) -> int:
     except PeriodError:
         return -1
     return p.year * _SLOTS + (_ANNUAL if p.quarter is None else p.quarter - 1)
+
+
+def _arrow_text(col: pd.Series):
+    """The arrow array behind a text column stored in arrow (missing read as ""), else None."""
+    if not isinstance(col.dtype, pd.StringDtype) or col.dtype.storage != "pyarrow":
+        return None
+    import pyarrow.compute as pc  # present: the column is stored in arrow
+
+    values = col.array.__arrow_array__()
+    return pc.fill_null(values, "") if values.null_count else values
 
 
 def _one_value(col: pd.Series) -> bool:
@@ -104,12 +115,6 @@ def _factorize(col: pd.Series) -> tuple[np.ndarray | None, pd.Index]:
     return codes, uniques
 
 
-def _factorize_all(frame: pd.DataFrame, columns) -> list[tuple[np.ndarray | None, pd.Index]]:
-    if len(frame) < 50_000:
-        return [_factorize(frame[c]) for c in columns]
-    return list(_pool().map(lambda c: _factorize(frame[c]), columns))
-
-
 def _lookup(table: np.ndarray, codes: np.ndarray | None, n: int) -> np.ndarray:
     """``table[codes]`` (``table`` with its extra last element for code -1), or ``table[0]``
     in every row when ``codes`` is None (one value)."""
@@ -118,18 +123,25 @@ def _lookup(table: np.ndarray, codes: np.ndarray | None, n: int) -> np.ndarray:
     return table[codes]
 
 
-def _period_table(uniques: pd.Index) -> np.ndarray:
-    """The ordinal (year x 5 + slot) of each distinct period text, then -1 for code -1."""
-    return np.array([_ordinal(u) for u in uniques] + [-1], dtype=np.int64)
+def _periods(col: pd.Series) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """A period column as ``(codes, ordinal of each distinct text then -1 for code -1, which
+    texts occur)``; ordinals are year x 5 + slot, -1 for a text that is not a period."""
+    codes, uniques = _factorize(col)
+    table = np.array([_ordinal(u) for u in uniques] + [-1], dtype=np.int64)
+    used = np.ones(len(uniques), bool)
+    if isinstance(col.dtype, pd.CategoricalDtype):  # a slice keeps every category: which occur
+        used = np.bincount(codes[codes >= 0], minlength=len(uniques))[:len(uniques)] > 0
+    return codes, table, used
 
 
-def _used(codes: np.ndarray | None, n_values: int) -> np.ndarray:
-    """Which of ``n_values`` distinct values occur in ``codes`` (a category may be unused)."""
-    if codes is None:
-        return np.ones(n_values, bool)
-    counts = np.bincount(codes[codes >= 0] if codes.dtype.kind == "i" and len(codes) and codes.min() < 0
-                         else codes, minlength=n_values)
-    return counts[:n_values] > 0
+def _run(tasks, parallel: bool) -> list:
+    """Each task's result, on the two worker threads when ``parallel``."""
+    if not parallel:
+        return [task() for task in tasks]
+    return list(_pool().map(lambda task: task(), tasks))
+
+
+_KEY_COLUMNS = ("framework", "code", "part")
 
 
 class _Keys:
@@ -138,18 +150,21 @@ class _Keys:
 
     def __init__(self, rated: pd.DataFrame):
         n = len(rated)
-        factorized = _factorize_all(rated, ("framework", "code", "part", "period"))
-        self.cats = [u for _, u in factorized[:3]]
+        *factorized, self.rated_period = _run(
+            [lambda c=c: _factorize(rated[c]) for c in _KEY_COLUMNS] + [lambda: _periods(rated["period"])],
+            n >= _PARALLEL_ROWS)
+        self.cats = [u for _, u in factorized]
         self.sizes = [max(len(c), 1) for c in self.cats]
-        fw, code, part = (c if c is not None else np.zeros(n, np.int8) for c, _ in factorized[:3])
+        self._arrow_cats: dict = {}
+        fw, code, part = (c if c is not None else np.zeros(n, np.int8) for c, _ in factorized)
         key = fw.astype(np.int64)  # in place from here: no fresh temporaries per step
         key *= self.sizes[1]
         key += code
         key *= self.sizes[2]
         key += part
-        if min((int(c.min()) for c in (fw, code, part) if len(c)), default=0) < 0:
+        if n and min(int(c.min()) for c in (fw, code, part)) < 0:  # a missing category
             key[(fw < 0) | (code < 0) | (part < 0)] = -1
-        # the rated parts, numbered in key order; the last cell of the table is key -1
+        # the rated parts, numbered in key order; the table's last cell stands for key -1
         self.space = self.sizes[0] * self.sizes[1] * self.sizes[2]
         used = np.zeros(self.space + 1, bool)
         used[key] = True
@@ -157,29 +172,47 @@ class _Keys:
         self.compact = np.where(used, np.cumsum(used) - 1, -1)
         self.n_parts = int(np.count_nonzero(used))
         self.rated_part = self.compact[key]
-        codes, uniques = factorized[3]
-        self.rated_period = (codes, _period_table(uniques), _used(codes, len(uniques)))
+
+    def _terms(self, frame: pd.DataFrame, i: int):
+        """Each row's share of the key from column ``i`` (framework, code, part): the position
+        of its text among the rated texts x the column's stride, or a share so negative that
+        the whole key is (no rated part has that text); one number when every row has one
+        text."""
+        col = frame[_KEY_COLUMNS[i]]
+        stride = int(np.prod(self.sizes[i + 1:], dtype=np.int64))
+        missing = -2 * (self.space + 1)
+        terms = np.append(np.arange(len(self.cats[i]), dtype=np.int64) * stride, missing)
+        if _one_value(col):  # one pass of comparisons
+            found = self.cats[i].get_indexer([str(col.iloc[0])])[0]
+            return int(terms[found])  # found -1: the missing share
+        values = _arrow_text(col)
+        if values is not None:
+            # arrow looks each text up among the rated texts directly: one hash per row, no
+            # distinct values to convert and look up again
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            value_set = self._arrow_cats.get((i, values.type))
+            if value_set is None:
+                value_set = pa.array(list(self.cats[i]), type=values.type)
+                self._arrow_cats[(i, values.type)] = value_set
+            position = pc.index_in(values, value_set=value_set).fill_null(-1).to_numpy()
+            return terms[position]
+        codes, uniques = _factorize(col)
+        position = self.cats[i].get_indexer(uniques)
+        return _lookup(np.append(terms[position], missing), codes, len(col))
 
     def of(self, frame: pd.DataFrame) -> tuple[np.ndarray, tuple]:
-        """The rated part of each row of ``frame`` (-1: none) and its periods as
-        ``(codes, ordinal of each text, texts used)``."""
-        n = len(frame)
-        factorized = _factorize_all(frame, ("framework", "code", "part", "period"))
-        missing = -2 * (self.space + 1)  # a share so negative that the whole key is
-        key = None
-        for i, ((codes, uniques), cats) in enumerate(zip(factorized[:3], self.cats, strict=True)):
-            stride = int(np.prod(self.sizes[i + 1:], dtype=np.int64))
-            position = cats.get_indexer(uniques)
-            terms = np.append(np.where(position >= 0, position * stride, missing), missing)
-            if codes is None:  # one value: a number added to every row
-                key = np.full(n, terms[0], np.int64) if key is None else key + terms[0]
-            elif key is None:
-                key = terms[codes]
-            else:
-                key += terms[codes]
+        """The rated part of each row of ``frame`` (-1: none) and its periods (:func:`_periods`)."""
+        *terms, period = _run([lambda i=i: self._terms(frame, i) for i in range(3)]
+                              + [lambda: _periods(frame["period"])], len(frame) >= _PARALLEL_ROWS)
+        arrays = [t for t in terms if isinstance(t, np.ndarray)]
+        key = arrays[0].copy() if arrays else np.zeros(len(frame), np.int64)
+        for t in arrays[1:]:
+            key += t
+        key += sum(t for t in terms if not isinstance(t, np.ndarray))
         np.maximum(key, -1, out=key)  # any missing share -> -1, the table's last cell
-        codes, uniques = factorized[3]
-        return self.compact[key], (codes, _period_table(uniques), _used(codes, len(uniques)))
+        return self.compact[key], period
 
 
 def _category_map(col: pd.Series, mapping: dict, default, dtype=np.int8) -> np.ndarray:
@@ -199,26 +232,66 @@ def _limits(unit_codes: np.ndarray, units: pd.Index, count: np.ndarray, denomina
             continue
         rows = np.flatnonzero(has & (unit_codes == i))
         if len(rows):
-            x, n = count[rows], denominator[rows]
-            for (lower, upper), level in zip(out, levels, strict=True):
-                lower[rows], upper[rows] = intervals.limits_for_unit(unit, x, n, level)
+            found = intervals.limits_at_levels(unit, count[rows], denominator[rows], levels)
+            for (lower, upper), (lo, up) in zip(out, found, strict=True):
+                lower[rows], upper[rows] = lo, up
     return out
 
 
-def _ffill_index(has: np.ndarray) -> np.ndarray:
-    """For each cell, the column of the latest cell at or before it along axis 1 that ``has``
-    (-1 where none)."""
-    idx = np.where(has, np.arange(has.shape[1])[None, :], -1)
-    return np.maximum.accumulate(idx, axis=1)
+def _ffill(values: np.ndarray, has: np.ndarray, start) -> np.ndarray:
+    """Along axis 0: at each row, the value of the latest row at or before it that ``has``
+    (``start`` before the first)."""
+    out = np.empty_like(values)
+    current = np.broadcast_to(np.asarray(start, dtype=values.dtype), values.shape[1:])
+    for j in range(len(values)):
+        current = out[j] = np.where(has[j], values[j], current)
+    return out
 
 
 def _window_all(ok: np.ndarray, k: int) -> np.ndarray:
-    """Along axis 1: whether all ``k`` cells of each window (starting at each column) are ok."""
-    width = ok.shape[1] - k + 1
-    out = ok[:, :width].copy()
+    """Along axis 0: whether all ``k`` rows of each window (starting at each row) are ok."""
+    width = ok.shape[0] - k + 1
+    out = ok[:width].copy()
     for j in range(1, k):
-        out &= ok[:, j:j + width]
+        out &= ok[j:j + width]
     return out
+
+
+class _Layout:
+    """The grids: a row per slot of the years seen (Q1-Q4 then the year, as a timeline orders
+    them) and one more, always empty, for rows of no rated part or no period; a column per
+    rated part. Slot-major, so that carrying values forward in time reads whole rows."""
+
+    def __init__(self, n_parts: int, periods) -> None:
+        ords = np.concatenate([table[:-1][used] for _, table, used in periods])
+        ords = ords[ords >= 0]
+        self.y0 = int(ords.min()) // _SLOTS if len(ords) else 0
+        self.n_slots = (int(ords.max()) // _SLOTS - self.y0 + 1) * _SLOTS if len(ords) else _SLOTS
+        self.n_parts = n_parts
+        self.shape = (self.n_slots + 1, n_parts)
+
+    def cells(self, part: np.ndarray, period) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's cell (slot x parts + part) and slot (``n_slots``: the empty row)."""
+        codes, table, _ = period
+        column = table - self.y0 * _SLOTS
+        # not a period, or (an unused category's) beyond the grid: the empty row
+        column = np.where((table >= 0) & (column < self.n_slots), column, self.n_slots)
+        slot = _lookup(column, codes, len(part))
+        none = part < 0
+        if none.any():
+            slot[none] = self.n_slots
+            part = np.where(none, 0, part)
+        cell = slot * self.n_parts
+        cell += part
+        return cell, slot
+
+    def grid(self, cells: np.ndarray | None, values: np.ndarray | None) -> np.ndarray:
+        """A grid of NaN with ``values`` at ``cells`` (the last of two at one cell), flat."""
+        grid = np.full(self.shape[0] * self.shape[1], np.nan)
+        if cells is not None:
+            grid[cells] = values
+            grid[-self.n_parts:] = np.nan  # the empty row stays empty
+        return grid
 
 
 def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.DataFrame,
@@ -230,9 +303,10 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     own area's values with their counts for every period, ``framework, code, part, period,
     value, numerator, denominator``: the count columns of ``rated`` and the trend come from it.
 
-    The rows are laid on dense ``part x period`` grids (as the RAG engine does), so matching,
+    The rows are laid on dense ``period x part`` grids (as the RAG engine does), so matching,
     the latest benchmark value at or before a period and the five-point windows of the trend
-    are array indexing, not joins.
+    are array indexing, not joins; each five-point window is judged once for its part, not
+    once per row.
     """
     n = len(rated)
     keys = _Keys(rated)
@@ -242,27 +316,10 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     bv = bv if bv is not None and len(bv) else None
     s_part, s_period = keys.of(series) if series is not None else (None, None)
     b_part, b_period = keys.of(bv) if bv is not None else (None, None)
-
-    # the grids: the rated parts x every slot of the years seen, flat, with one last cell
-    # (always missing) for the rows of no rated part or no period
-    periods = [p for p in (keys.rated_period, s_period, b_period) if p is not None]
-    ords = np.concatenate([table[:-1][used] for _, table, used in periods])
-    ords = ords[ords >= 0]
-    y0 = int(ords.min()) // _SLOTS if len(ords) else 0
-    n_slots = (int(ords.max()) // _SLOTS - y0 + 1) * _SLOTS if len(ords) else _SLOTS
-    n_parts = max(keys.n_parts, 1)
-    cells = n_parts * n_slots
-
-    def flat(part_of: np.ndarray, period) -> np.ndarray:
-        """Each row's cell: part x n_slots + column, the last cell where either is missing."""
-        codes, table, _ = period
-        column = np.where(table >= 0, table - y0 * _SLOTS, -(cells + 1))  # missing: negative
-        at = part_of * n_slots
-        at += _lookup(column, codes, len(part_of))
-        return np.where(at >= 0, at, cells)
-
-    r_flat = flat(part, keys.rated_period)
-    valid = r_flat != cells
+    layout = _Layout(max(keys.n_parts, 1), [p for p in (keys.rated_period, s_period, b_period) if p])
+    n_slots, n_parts = layout.n_slots, layout.n_parts
+    cell, slot = layout.cells(part, keys.rated_period)
+    valid = slot < n_slots
 
     # per row: unit, polarity, measure, frequency
     unit_codes, units = _factorize(rated["unit"])
@@ -281,18 +338,14 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
 
     out = {}
     # the own area's count and denominator for each rated period, and its limits
-    grids = {}
-    s_flat = flat(s_part, s_period) if series is not None else None
-    for name in ("numerator", "denominator", "value"):
-        grid = np.full(cells + 1, np.nan)
-        if series is not None:
-            grid[s_flat] = pd.to_numeric(series[name], errors="coerce").to_numpy(float)
-            grid[-1] = np.nan
-        grids[name] = grid
-    count = grids["numerator"][r_flat]
-    denominator = grids["denominator"][r_flat]
+    s_cell = layout.cells(s_part, s_period)[0] if series is not None else None
+    grids = {name: layout.grid(s_cell, None if series is None else
+                               pd.to_numeric(series[name], errors="coerce").to_numpy(float))
+             for name in ("numerator", "denominator", "value")}
+    count = grids["numerator"][cell]
+    denominator = grids["denominator"][cell]
     # the own area's own figure: for a gap measure the rated value is the gap, not the level
-    out["area_value"] = grids["value"][r_flat]
+    out["area_value"] = grids["value"][cell]
     out["count"], out["denominator"] = count, denominator
     levels = (("95", 0.95), ("998", 0.998))
     limits = _limits(unit_codes, units, count, denominator, [level for _, level in levels])
@@ -300,25 +353,22 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
         out[f"lower_{suffix}"], out[f"upper_{suffix}"] = lower, upper
 
     # the benchmark value at or before the period (running totals: the same period only)
-    b_grid = np.full(cells + 1, np.nan)
-    if bv is not None:
-        b_grid[flat(b_part, b_period)] = bv["value"].to_numpy(float)
-        b_grid[-1] = np.nan
-    latest = _ffill_index(~np.isnan(b_grid[:-1].reshape(n_parts, n_slots)))
-    found_col = np.append(latest.ravel(), -1)[r_flat]
-    value = np.append(np.take_along_axis(b_grid[:-1].reshape(n_parts, n_slots), np.maximum(latest, 0), axis=1)
-                      .ravel(), np.nan)[r_flat]
-    value[found_col < 0] = np.nan
+    b_grid = layout.grid(layout.cells(b_part, b_period)[0] if bv is not None else None,
+                         None if bv is None else bv["value"].to_numpy(float)).reshape(layout.shape)
+    has = ~np.isnan(b_grid)
+    has[-1] = True  # the empty row carries nothing forward: no value, no period
+    slots = np.append(np.arange(n_slots, dtype=np.int16), -1)[:, None]
+    found_slot = _ffill(np.broadcast_to(slots, layout.shape), has, -1).ravel()[cell]
+    value = _ffill(b_grid, has, np.nan).ravel()[cell]
     if running.any():  # a running total: only the same period's value
-        same = b_grid[r_flat]
-        column = r_flat % n_slots
-        found_col = np.where(running, np.where(np.isnan(same), -1, column), found_col)
+        same = b_grid.ravel()[cell]
+        found_slot = np.where(running, np.where(np.isnan(same), -1, slot), found_slot)
         value = np.where(running, same, value)
     out["benchmark"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[benchmark])
     out["benchmark_value"] = value
-    labels = [str(Period(y0 + c // _SLOTS, None if c % _SLOTS == _ANNUAL else c % _SLOTS + 1))
+    labels = [str(Period(layout.y0 + c // _SLOTS, None if c % _SLOTS == _ANNUAL else c % _SLOTS + 1))
               for c in range(n_slots)]
-    out["benchmark_period"] = pd.Categorical.from_codes(found_col, categories=labels)
+    out["benchmark_period"] = pd.Categorical.from_codes(found_slot, categories=labels)
 
     for suffix, column in (("95", "compared_with_benchmark"), ("998", "compared_with_benchmark_998")):
         codes = bm.compare(out[f"lower_{suffix}"], out[f"upper_{suffix}"], value, sign)
@@ -330,8 +380,7 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     out["comparison_reason"] = pd.Categorical.from_codes(reason.astype(np.int8),
                                                          categories=list(COMPARISON_REASONS))
 
-    code, why = _trends(grids, n_parts, n_slots, part_unit, units, part_sign, part, valid, r_flat,
-                        quarterly)
+    code, why = _trends(layout, grids, part_unit, units, part_sign, part, slot, valid, quarterly)
     out["trend"] = pd.Categorical.from_codes(code, categories=list(bm.TRENDS))
     out["trend_basis"] = pd.Categorical.from_codes(quarterly.astype(np.int8), categories=list(TREND_BASES))
     out["trend_reason"] = pd.Categorical.from_codes(why, categories=list(TREND_REASONS))
@@ -341,7 +390,7 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     return result
 
 
-def _trends(grids, n_parts, n_slots, part_unit, units, part_sign, part, valid, r_flat, quarterly):
+def _trends(layout: _Layout, grids, part_unit, units, part_sign, part, slot, valid, quarterly):
     """Recent trend of each rated row: the five basis points ending at the latest one at or
     before its period.
 
@@ -350,70 +399,75 @@ def _trends(grids, n_parts, n_slots, part_unit, units, part_sign, part, valid, r
     Proportions use their counts (chi-squared test for trend); other units a weighted
     regression with weights from the 95% limits made from the counts.
 
-    Each window of five points is judged once per part (not once per row), on the part's
-    grid; each row then reads the result of the window ending at its latest basis point.
+    Each window of five points is judged once for its part, on the part's grid; each row then
+    reads the result of the window ending at the latest basis point at or before its period.
     """
     k = bm.TREND_POINTS
-    n = len(r_flat)
-    slot = np.arange(n_slots) % _SLOTS
+    n_slots, n_parts = layout.n_slots, layout.n_parts
     method = np.array([intervals.method_for_unit(u) for u in units] + [""], dtype=object)[part_unit]
     proportion = method == "wilson"
     no_method = method == ""
-    code = np.full(n, 7, np.int8)
-    why = np.full(n, 4, np.int8)
-    as_grid = {name: grid[:-1].reshape(n_parts, n_slots) for name, grid in grids.items()}
-    for is_quarterly, columns in ((False, np.flatnonzero(slot == _ANNUAL)),
-                                  (True, np.flatnonzero(slot != _ANNUAL))):
+    code = np.full(len(part), 7, np.int8)
+    why = np.full(len(part), 4, np.int8)
+    at_part = np.where(part >= 0, part, 0)
+    slot_of = np.arange(n_slots) % _SLOTS
+    as_grid = {name: grid.reshape(layout.shape) for name, grid in grids.items()}
+    for is_quarterly, columns in ((False, np.flatnonzero(slot_of == _ANNUAL)),
+                                  (True, np.flatnonzero(slot_of != _ANNUAL))):
         mine = valid & (quarterly == is_quarterly)
         if not mine.any():
             continue
         wanted = np.zeros(n_parts, bool)
         wanted[part[mine]] = True
         nb = len(columns)
-        val, num, den = (as_grid[name][:, columns] for name in ("value", "numerator", "denominator"))
+        val, num, den = (as_grid[name][columns] for name in ("value", "numerator", "denominator"))
         has = ~np.isnan(val)
-        point_code = np.full((n_parts, nb), 7, np.int8)
-        point_why = np.full((n_parts, nb), 1, np.int8)
+        point_code = np.full((nb, n_parts), 7, np.int8)
+        point_why = np.full((nb, n_parts), 1, np.int8)
         if nb >= k:
             all_values = _window_all(has, k)
-            have_counts = _window_all(~(np.isnan(num) | np.isnan(den)), k)
-            usable = all_values & wanted[:, None]
-            usable[proportion] &= have_counts[proportion]
+            usable = all_values & wanted
+            counted = ~(np.isnan(num[:, proportion]) | np.isnan(den[:, proportion]))
+            usable[:, proportion] &= _window_all(counted, k)
             # the weighted method needs the 95% limits of each point (proportions use counts)
             weighted = np.flatnonzero(wanted & ~proportion & ~no_method)
-            usable[~proportion & no_method] = False
+            usable[:, ~proportion & no_method] = False
             if len(weighted):
-                lo = np.full((len(weighted), nb), np.nan)
-                up = np.full((len(weighted), nb), np.nan)
+                lo = np.full((nb, len(weighted)), np.nan)
+                up = np.full((nb, len(weighted)), np.nan)
                 unit_of = part_unit[weighted]
                 for i, unit in enumerate(units):
                     rows = np.flatnonzero(unit_of == i)
                     if len(rows) and intervals.method_for_unit(unit) not in ("", "wilson"):
                         picked = weighted[rows]
-                        lo[rows], up[rows] = intervals.limits_for_unit(unit, num[picked], den[picked], 0.95)
-                usable[weighted] &= _window_all(~(np.isnan(lo) | np.isnan(up)), k)
+                        lo[:, rows], up[:, rows] = intervals.limits_for_unit(
+                            unit, num[:, picked], den[:, picked], 0.95)
+                usable[:, weighted] &= _window_all(~(np.isnan(lo) | np.isnan(up)), k)
             # every window of a part at once: a point shared by five windows is read once
             for prop, parts in ((True, np.flatnonzero(wanted & proportion)), (False, weighted)):
-                if not len(parts) or not usable[parts].any():
+                if not len(parts) or not usable[:, parts].any():
                     continue
                 if prop:
-                    d, x = bm.trend_statistic_proportions(num[parts], den[parts], k)
+                    d, x = bm.trend_statistic_proportions(num[:, parts].T, den[:, parts].T, k)
                 else:
-                    d, x = bm.trend_statistic_weighted(val[parts], lo, up, k)
-                point_code[parts, k - 1:] = bm.trend(d, x, part_sign[parts][:, None], usable[parts])
-            point_why[:, k - 1:] = np.where(usable, 0, np.where(~all_values, 1,
-                                                                np.where(no_method[:, None], 3, 2)))
-        # each cell of the part's grid: the window ending at the latest basis point at or before it
-        position = np.searchsorted(columns, np.arange(n_slots), side="right") - 1
-        end = _ffill_index(has)[:, np.maximum(position, 0)]
-        end[:, position < 0] = -1
-        at = np.maximum(end, 0)
-        cell_code = np.append(np.where(end >= 0, np.take_along_axis(point_code, at, axis=1), 7), 7)
-        cell_why = np.append(np.where(end >= 0, np.take_along_axis(point_why, at, axis=1), 4), 4)
+                    d, x = bm.trend_statistic_weighted(val[:, parts].T, lo.T, up.T, k)
+                point_code[k - 1:, parts] = bm.trend(d, x, part_sign[parts][:, None], usable[:, parts].T).T
+            point_why[k - 1:] = np.where(usable, 0, np.where(~all_values, 1, np.where(no_method, 3, 2)))
+        # per basis point, the window ending at the latest point with a value at or before it,
+        # then a last row for rows before the first basis point: no values yet
+        ends = np.empty((nb + 1, n_parts), np.int8)
+        reasons = np.empty((nb + 1, n_parts), np.int8)
+        ends[:nb], reasons[:nb] = _ffill(point_code, has, 7), _ffill(point_why, has, 4)
+        ends[nb], reasons[nb] = 7, 4
+        position = np.searchsorted(columns, np.arange(n_slots + 1), side="right") - 1
+        position[(position < 0) | (np.arange(n_slots + 1) == n_slots)] = nb
+        at = position[slot] * n_parts
+        at += at_part
         if mine.all():
-            code, why = cell_code[r_flat].astype(np.int8), cell_why[r_flat].astype(np.int8)
+            code, why = ends.ravel()[at], reasons.ravel()[at]
         else:
-            code[mine], why[mine] = cell_code[r_flat[mine]], cell_why[r_flat[mine]]
+            code = np.where(mine, ends.ravel()[at], code)
+            why = np.where(mine, reasons.ravel()[at], why)
     return code, why
 
 

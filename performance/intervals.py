@@ -26,6 +26,7 @@ __all__ = [
     "RATE_MULTIPLIERS",
     "byars",
     "exact_poisson",
+    "limits_at_levels",
     "limits_for_unit",
     "method_for_unit",
     "poisson_limits",
@@ -151,6 +152,11 @@ def limits_for_unit(unit, count, denominator, confidence: float = 0.95
                 lower[rows] = np.where(ok, lo / n[rows] * multiplier, np.nan)
                 upper[rows] = np.where(ok, up / n[rows] * multiplier, np.nan)
     return lower, upper
+
+
+def limits_at_levels(unit: str, count, denominator, levels) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`limits_for_unit` of one unit at each of several confidence ``levels``."""
+    return [limits_for_unit(unit, count, denominator, level) for level in levels]
 
 
 def _limits_of_unit(unit: str, x: np.ndarray, n: np.ndarray, confidence: float
