@@ -373,12 +373,13 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     for suffix, column in (("95", "compared_with_benchmark"), ("998", "compared_with_benchmark_998")):
         codes = bm.compare(out[f"lower_{suffix}"], out[f"upper_{suffix}"], value, sign)
         out[column] = pd.Categorical.from_codes(codes, categories=list(bm.COMPARISONS))
-    no_interval = np.isnan(out["lower_95"])
-    no_value = np.isnan(value)
-    reason = np.where(no_interval & no_value, 3, np.where(no_interval, 1, np.where(no_value, 2, 0)))
-    reason = np.where(no_value & running & ~no_interval, 4, reason)
-    out["comparison_reason"] = pd.Categorical.from_codes(reason.astype(np.int8),
-                                                         categories=list(COMPARISON_REASONS))
+    # why not compared: no interval (1), no benchmark value (2), neither (3); a running total
+    # with an interval but no value for the same period (4)
+    case = np.isnan(out["lower_95"]).view(np.int8)
+    case |= np.isnan(value).view(np.int8) << 1
+    case |= running.view(np.int8) << 2
+    reason = np.array([0, 1, 2, 3, 0, 1, 4, 3], dtype=np.int8)[case]
+    out["comparison_reason"] = pd.Categorical.from_codes(reason, categories=list(COMPARISON_REASONS))
 
     code, why = _trends(layout, grids, part_unit, units, part_sign, part, slot, valid, quarterly)
     out["trend"] = pd.Categorical.from_codes(code, categories=list(bm.TRENDS))

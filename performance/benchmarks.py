@@ -45,6 +45,15 @@ TREND_CRITICAL = float(chi2.ppf(TREND_CONFIDENCE, 1))
 _BETTER, _SIMILAR, _WORSE, _HIGHER, _LOWER, _NOT = range(len(COMPARISONS))
 
 
+# compare()'s answer by polarity (plain, higher is better, lower is better) and by what the
+# benchmark does (inside the interval, below it, above it (or both), above it, no comparison)
+_COMPARE_CODES = np.array([
+    [_SIMILAR, _HIGHER, _LOWER, _LOWER, _NOT, _NOT, _NOT, _NOT],
+    [_SIMILAR, _BETTER, _WORSE, _WORSE, _NOT, _NOT, _NOT, _NOT],
+    [_SIMILAR, _WORSE, _BETTER, _BETTER, _NOT, _NOT, _NOT, _NOT],
+], dtype=np.int8).ravel()
+
+
 def compare(lower, upper, benchmark, sign) -> np.ndarray:
     """Compare each area's interval with its benchmark value; codes into :data:`COMPARISONS`.
 
@@ -53,14 +62,20 @@ def compare(lower, upper, benchmark, sign) -> np.ndarray:
     upper limit, lower; inside (limits included), similar. Missing limits or benchmark value:
     ``not_compared``.
     """
-    lo, up, b, s = (np.asarray(a, dtype=float) for a in (lower, upper, benchmark, sign))
-    higher = b < lo
-    lower_ = b > up
-    out = np.full(np.broadcast_shapes(lo.shape, up.shape, b.shape, s.shape), _SIMILAR, dtype=np.int8)
-    out = np.where(higher, np.where(s > 0, _BETTER, np.where(s < 0, _WORSE, _HIGHER)), out)
-    out = np.where(lower_, np.where(s > 0, _WORSE, np.where(s < 0, _BETTER, _LOWER)), out)
-    missing = np.isnan(lo) | np.isnan(up) | np.isnan(b)
-    return np.where(missing, _NOT, out).astype(np.int8)
+    lo, up, b = (np.asarray(a, dtype=float) for a in (lower, upper, benchmark))
+    s = np.asarray(sign)
+    if s.dtype.kind not in "iub":
+        s = s.astype(float)
+    # one small integer per row (1-byte steps, no float temporaries), then a table look-up
+    case = (b < lo).view(np.int8)
+    case |= (b > up).view(np.int8) << 1
+    missing = np.isnan(lo)
+    missing |= np.isnan(up)
+    missing |= np.isnan(b)
+    case |= missing.view(np.int8) << 2
+    polarity = (s > 0).view(np.int8) + ((s < 0).view(np.int8) << 1)
+    polarity <<= 3
+    return np.asarray(_COMPARE_CODES[polarity + case])
 
 
 def comparison_reason(lower, upper, benchmark) -> np.ndarray:
