@@ -80,6 +80,18 @@ def _arrow_text(col: pd.Series):
     return pc.fill_null(values, "") if values.null_count else values
 
 
+def _arrow_array(texts: pd.Index, arrow_type):
+    """Distinct texts as an arrow array of ``arrow_type`` (taken as they are if in arrow)."""
+    import pyarrow as pa
+
+    if isinstance(texts.dtype, pd.StringDtype) and texts.dtype.storage == "pyarrow":
+        values = texts.array.__arrow_array__()
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        return values.cast(arrow_type)
+    return pa.array(list(texts), type=arrow_type)
+
+
 def _one_value(col: pd.Series) -> bool:
     """Whether an arrow string column holds one value in every row (a single framework)."""
     if not len(col) or not isinstance(col.dtype, pd.StringDtype) or col.dtype.storage != "pyarrow":
@@ -100,7 +112,9 @@ def _factorize(col: pd.Series) -> tuple[np.ndarray | None, pd.Index]:
     row holds the one value (no array of a million zeros to gather through).
     """
     if isinstance(col.dtype, pd.CategoricalDtype):  # rate()'s columns: the codes are there
-        categories = pd.Index(col.cat.categories.astype(str), dtype=object)
+        categories = col.cat.categories
+        if not isinstance(categories.dtype, pd.StringDtype):  # texts already: kept as they are
+            categories = pd.Index(categories.astype(str), dtype=object)
         return col.cat.codes.to_numpy(), categories
     if _one_value(col):  # one pass of comparisons instead of hashing every row
         return None, pd.Index([str(col.iloc[0])], dtype=object)
@@ -189,12 +203,11 @@ class _Keys:
         if values is not None:
             # arrow looks each text up among the rated texts directly: one hash per row, no
             # distinct values to convert and look up again
-            import pyarrow as pa
             import pyarrow.compute as pc
 
             value_set = self._arrow_cats.get((i, values.type))
             if value_set is None:
-                value_set = pa.array(list(self.cats[i]), type=values.type)
+                value_set = _arrow_array(self.cats[i], values.type)
                 self._arrow_cats[(i, values.type)] = value_set
             position = pc.index_in(values, value_set=value_set).fill_null(-1).to_numpy()
             return terms[position]
@@ -342,6 +355,9 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     grids = {name: layout.grid(s_cell, None if series is None else
                                pd.to_numeric(series[name], errors="coerce").to_numpy(float))
              for name in ("numerator", "denominator", "value")}
+    # the trend needs only the grids: on a worker thread meanwhile (NumPy lets go of the GIL)
+    trends = _pool().submit(_trends, layout, grids, part_unit, units, part_sign, part, slot, valid,
+                            quarterly) if n >= _PARALLEL_ROWS else None
     count = grids["numerator"][cell]
     denominator = grids["denominator"][cell]
     # the own area's own figure: for a gap measure the rated value is the gap, not the level
@@ -381,14 +397,14 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     reason = np.array([0, 1, 2, 3, 0, 1, 4, 3], dtype=np.int8)[case]
     out["comparison_reason"] = pd.Categorical.from_codes(reason, categories=list(COMPARISON_REASONS))
 
-    code, why = _trends(layout, grids, part_unit, units, part_sign, part, slot, valid, quarterly)
+    code, why = (trends.result() if trends is not None else
+                 _trends(layout, grids, part_unit, units, part_sign, part, slot, valid, quarterly))
     out["trend"] = pd.Categorical.from_codes(code, categories=list(bm.TRENDS))
     out["trend_basis"] = pd.Categorical.from_codes(quarterly.astype(np.int8), categories=list(TREND_BASES))
     out["trend_reason"] = pd.Categorical.from_codes(why, categories=list(TREND_REASONS))
-    result = rated.drop(columns=[c for c in BENCHMARK_COLUMNS if c in rated])
-    for name, values in out.items():
-        result[name] = values
-    return result
+    # side by side in one step (adding 16 columns one by one copies the frame's blocks again)
+    added = pd.DataFrame(out, index=rated.index)
+    return pd.concat([rated.drop(columns=[c for c in BENCHMARK_COLUMNS if c in rated]), added], axis=1)
 
 
 def _trends(layout: _Layout, grids, part_unit, units, part_sign, part, slot, valid, quarterly):
