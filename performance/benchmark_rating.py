@@ -402,8 +402,9 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     out["trend"] = pd.Categorical.from_codes(code, categories=list(bm.TRENDS))
     out["trend_basis"] = pd.Categorical.from_codes(quarterly.astype(np.int8), categories=list(TREND_BASES))
     out["trend_reason"] = pd.Categorical.from_codes(why, categories=list(TREND_REASONS))
-    # side by side in one step (adding 16 columns one by one copies the frame's blocks again)
-    added = pd.DataFrame(out, index=rated.index)
+    # side by side in one step, the new arrays taken as they are (adding 16 columns one by one,
+    # or letting the constructor copy them into one block, costs more than the rest of a step)
+    added = pd.DataFrame(out, index=rated.index, copy=False)
     return pd.concat([rated.drop(columns=[c for c in BENCHMARK_COLUMNS if c in rated]), added], axis=1)
 
 
