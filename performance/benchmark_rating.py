@@ -152,7 +152,7 @@ def _run(tasks, parallel: bool) -> list:
     """Each task's result, on the two worker threads when ``parallel``."""
     if not parallel:
         return [task() for task in tasks]
-    return list(_pool().map(lambda task: task(), tasks))
+    return [future.result() for future in [_pool().submit(task) for task in tasks]]
 
 
 _KEY_COLUMNS = ("framework", "code", "part")
@@ -215,17 +215,28 @@ class _Keys:
         position = self.cats[i].get_indexer(uniques)
         return _lookup(np.append(terms[position], missing), codes, len(col))
 
-    def of(self, frame: pd.DataFrame) -> tuple[np.ndarray, tuple]:
-        """The rated part of each row of ``frame`` (-1: none) and its periods (:func:`_periods`)."""
-        *terms, period = _run([lambda i=i: self._terms(frame, i) for i in range(3)]
-                              + [lambda: _periods(frame["period"])], len(frame) >= _PARALLEL_ROWS)
-        arrays = [t for t in terms if isinstance(t, np.ndarray)]
-        key = arrays[0].copy() if arrays else np.zeros(len(frame), np.int64)
-        for t in arrays[1:]:
-            key += t
-        key += sum(t for t in terms if not isinstance(t, np.ndarray))
-        np.maximum(key, -1, out=key)  # any missing share -> -1, the table's last cell
-        return self.compact[key], period
+    def match(self, frame: pd.DataFrame | None):
+        """Start matching ``frame``'s rows (on the worker threads for a big frame); returns a
+        function giving the rated part of each row (-1: none) and its periods
+        (:func:`_periods`), or ``(None, None)`` without a frame."""
+        if frame is None:
+            return lambda: (None, None)
+        tasks = [lambda i=i: self._terms(frame, i) for i in range(3)] + [lambda: _periods(frame["period"])]
+        if len(frame) >= _PARALLEL_ROWS:
+            futures = [_pool().submit(task) for task in tasks]
+            tasks = [future.result for future in futures]
+
+        def finish() -> tuple[np.ndarray, tuple]:
+            *terms, period = (task() for task in tasks)
+            arrays = [t for t in terms if isinstance(t, np.ndarray)]
+            key = arrays[0].copy() if arrays else np.zeros(len(frame), np.int64)
+            for t in arrays[1:]:
+                key += t
+            key += sum(t for t in terms if not isinstance(t, np.ndarray))
+            np.maximum(key, -1, out=key)  # any missing share -> -1, the table's last cell
+            return self.compact[key], period
+
+        return finish
 
 
 def _category_map(col: pd.Series, mapping: dict, default, dtype=np.int8) -> np.ndarray:
@@ -327,12 +338,8 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     series = own_series if own_series is not None and len(own_series) else None
     bv = benchmark_values[benchmark_values["area"] == benchmark] if len(benchmark_values) else None
     bv = bv if bv is not None and len(bv) else None
-    s_part, s_period = keys.of(series) if series is not None else (None, None)
-    b_part, b_period = keys.of(bv) if bv is not None else (None, None)
-    layout = _Layout(max(keys.n_parts, 1), [p for p in (keys.rated_period, s_period, b_period) if p])
-    n_slots, n_parts = layout.n_slots, layout.n_parts
-    cell, slot = layout.cells(part, keys.rated_period)
-    valid = slot < n_slots
+    # the own series' and the benchmark's rows matched on the worker threads meanwhile
+    series_matched, benchmark_matched = keys.match(series), keys.match(bv)
 
     # per row: unit, polarity, measure, frequency
     unit_codes, units = _factorize(rated["unit"])
@@ -343,11 +350,18 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
     quarterly = (_category_map(rated["frequency"], {"quarterly": True}, False, bool)
                  & _category_map(rated["measure"], {"snapshot": True}, False, bool))
     # per part, from its last rated row (with a period or not)
+    n_parts = max(keys.n_parts, 1)
     rated_part = part >= 0
     part_unit = np.full(n_parts, -1, np.int64)
     part_unit[part[rated_part]] = unit_codes[rated_part]
     part_sign = np.zeros(n_parts, np.int8)
     part_sign[part[rated_part]] = sign[rated_part]
+
+    (s_part, s_period), (b_part, b_period) = series_matched(), benchmark_matched()
+    layout = _Layout(n_parts, [p for p in (keys.rated_period, s_period, b_period) if p])
+    n_slots = layout.n_slots
+    cell, slot = layout.cells(part, keys.rated_period)
+    valid = slot < n_slots
 
     out = {}
     # the own area's count and denominator for each rated period, and its limits
