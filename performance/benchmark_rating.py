@@ -347,15 +347,16 @@ def with_benchmarks(rated: pd.DataFrame, benchmark: str, benchmark_values: pd.Da
         unit_codes = np.zeros(n, np.int8)
     sign = _category_map(rated["polarity"], {"higher_is_better": 1, "lower_is_better": -1}, 0)
     running = _category_map(rated["measure"], {m: True for m in _RUNNING_TOTALS}, False, bool)
-    quarterly = (_category_map(rated["frequency"], {"quarterly": True}, False, bool)
-                 & _category_map(rated["measure"], {"snapshot": True}, False, bool))
+    quarterly = _category_map(rated["frequency"], {"quarterly": True}, False, bool)
+    quarterly &= _category_map(rated["measure"], {"snapshot": True}, False, bool)
     # per part, from its last rated row (with a period or not)
     n_parts = max(keys.n_parts, 1)
     rated_part = part >= 0
+    every = bool(rated_part.all())  # as rate() gives it: no mask to apply
     part_unit = np.full(n_parts, -1, np.int64)
-    part_unit[part[rated_part]] = unit_codes[rated_part]
+    part_unit[part if every else part[rated_part]] = unit_codes if every else unit_codes[rated_part]
     part_sign = np.zeros(n_parts, np.int8)
-    part_sign[part[rated_part]] = sign[rated_part]
+    part_sign[part if every else part[rated_part]] = sign if every else sign[rated_part]
 
     (s_part, s_period), (b_part, b_period) = series_matched(), benchmark_matched()
     layout = _Layout(n_parts, [p for p in (keys.rated_period, s_period, b_period) if p])
@@ -450,7 +451,7 @@ def _trends(layout: _Layout, grids, part_unit, units, part_sign, part, slot, val
         if not mine.any():
             continue
         wanted = np.zeros(n_parts, bool)
-        wanted[part[mine]] = True
+        wanted[part if mine.all() else part[mine]] = True
         nb = len(columns)
         val, num, den = (as_grid[name][columns] for name in ("value", "numerator", "denominator"))
         has = ~np.isnan(val)
