@@ -55,7 +55,8 @@ _PARALLEL_ROWS = 50_000  # below this, threads cost more than they save
 
 
 def _pool() -> ThreadPoolExecutor:
-    """Two threads to hash key columns: pyarrow lets go of the GIL while it factorizes."""
+    """Two threads: to look up key texts (pyarrow lets go of the GIL while it hashes) and to
+    work out the trend while the limits are made (so does NumPy on large arrays)."""
     global _POOL
     if _POOL is None:
         _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="benchmarks")
@@ -113,7 +114,7 @@ def _factorize(col: pd.Series) -> tuple[np.ndarray | None, pd.Index]:
     """
     if isinstance(col.dtype, pd.CategoricalDtype):  # rate()'s columns: the codes are there
         categories = col.cat.categories
-        if not isinstance(categories.dtype, pd.StringDtype):  # texts already: kept as they are
+        if not isinstance(categories.dtype, pd.StringDtype):  # texts are kept as they are (arrow)
             categories = pd.Index(categories.astype(str), dtype=object)
         return col.cat.codes.to_numpy(), categories
     if _one_value(col):  # one pass of comparisons instead of hashing every row
