@@ -45,6 +45,15 @@ TREND_CRITICAL = float(chi2.ppf(TREND_CONFIDENCE, 1))
 _BETTER, _SIMILAR, _WORSE, _HIGHER, _LOWER, _NOT = range(len(COMPARISONS))
 
 
+# compare()'s answer by polarity (plain, higher is better, lower is better) and by what the
+# benchmark does (inside the interval, below it, above it (or both), above it, no comparison)
+_COMPARE_CODES = np.array([
+    [_SIMILAR, _HIGHER, _LOWER, _LOWER, _NOT, _NOT, _NOT, _NOT],
+    [_SIMILAR, _BETTER, _WORSE, _WORSE, _NOT, _NOT, _NOT, _NOT],
+    [_SIMILAR, _WORSE, _BETTER, _BETTER, _NOT, _NOT, _NOT, _NOT],
+], dtype=np.int8).ravel()
+
+
 def compare(lower, upper, benchmark, sign) -> np.ndarray:
     """Compare each area's interval with its benchmark value; codes into :data:`COMPARISONS`.
 
@@ -53,14 +62,20 @@ def compare(lower, upper, benchmark, sign) -> np.ndarray:
     upper limit, lower; inside (limits included), similar. Missing limits or benchmark value:
     ``not_compared``.
     """
-    lo, up, b, s = (np.asarray(a, dtype=float) for a in (lower, upper, benchmark, sign))
-    higher = b < lo
-    lower_ = b > up
-    out = np.full(np.broadcast_shapes(lo.shape, up.shape, b.shape, s.shape), _SIMILAR, dtype=np.int8)
-    out = np.where(higher, np.where(s > 0, _BETTER, np.where(s < 0, _WORSE, _HIGHER)), out)
-    out = np.where(lower_, np.where(s > 0, _WORSE, np.where(s < 0, _BETTER, _LOWER)), out)
-    missing = np.isnan(lo) | np.isnan(up) | np.isnan(b)
-    return np.where(missing, _NOT, out).astype(np.int8)
+    lo, up, b = (np.asarray(a, dtype=float) for a in (lower, upper, benchmark))
+    s = np.asarray(sign)
+    if s.dtype.kind not in "iub":
+        s = s.astype(float)
+    # one small integer per row (1-byte steps, no float temporaries), then a table look-up
+    case = (b < lo).view(np.int8)
+    case |= (b > up).view(np.int8) << 1
+    missing = np.isnan(lo)
+    missing |= np.isnan(up)
+    missing |= np.isnan(b)
+    case |= missing.view(np.int8) << 2
+    polarity = (s > 0).view(np.int8) + ((s < 0).view(np.int8) << 1)
+    polarity <<= 3
+    return np.asarray(_COMPARE_CODES[polarity + case])
 
 
 def comparison_reason(lower, upper, benchmark) -> np.ndarray:
@@ -89,43 +104,81 @@ def latest_at_or_before(periods, benchmark_periods, benchmark_values) -> tuple[n
     return values, np.where(len(bv) > 0, idx, -1)
 
 
-def trend_statistic_proportions(count, denominator) -> tuple[np.ndarray, np.ndarray]:
+def _points(grid: np.ndarray, k: int) -> list[np.ndarray]:
+    """The ``k`` points of every window of ``k`` consecutive columns of ``grid``, as ``k``
+    views of shape ``(rows, windows)``: view ``j`` holds point ``j`` of each window."""
+    width = grid.shape[1] - k + 1
+    return [grid[:, j:j + width] for j in range(k)]
+
+
+def _total(terms) -> np.ndarray:
+    """The sum of the terms in order, exactly as NumPy sums a short row (0, then each term
+    added in turn), so that the result does not depend on the layout."""
+    terms = iter(terms)
+    total = next(terms) + 0.0  # a fresh array; -0.0 turns to 0.0 as in np.sum
+    for term in terms:
+        total += term
+    return total
+
+
+def trend_statistic_proportions(count, denominator, points: int | None = None
+                                ) -> tuple[np.ndarray, np.ndarray]:
     """Chi-squared test for trend in proportions (Cochran-Armitage), one series per row.
 
     ``count`` and ``denominator`` are ``(rows, points)`` arrays of equally spaced points.
     Returns the gradient's sign term (the numerator of the test, positive for an increase)
     and the statistic on one degree of freedom.
+
+    With ``points``: the test on every window of that many consecutive columns, each result
+    of shape ``(rows, columns - points + 1)`` (the window starting at each column). A point
+    shared by several windows is read once, not copied into each.
     """
     x, n = (np.atleast_2d(np.asarray(a, dtype=float)) for a in (count, denominator))
-    t = np.arange(1, x.shape[1] + 1, dtype=float)
-    total_n = n.sum(axis=1)
-    p = x.sum(axis=1) / total_n
-    nt = (n * t).sum(axis=1)
+    k = x.shape[1] if points is None else points
+    t = [float(j) for j in range(1, k + 1)]
+    xs, ns = _points(x, k), _points(n, k)
     with np.errstate(invalid="ignore", divide="ignore"):
-        slope_term = (x * t).sum(axis=1) - x.sum(axis=1) * nt / total_n
-        variance = p * (1.0 - p) * ((n * t * t).sum(axis=1) - nt * nt / total_n)
+        total_n = _total(ns)
+        total_x = _total(xs)
+        p = total_x / total_n
+        nts = [nj * tj for nj, tj in zip(ns, t, strict=True)]
+        nt = _total(nts)
+        slope_term = _total(xj * tj for xj, tj in zip(xs, t, strict=True)) - total_x * nt / total_n
+        variance = p * (1.0 - p) * (_total(ntj * tj for ntj, tj in zip(nts, t, strict=True))
+                                    - nt * nt / total_n)
         statistic = slope_term * slope_term / variance
+    if points is None:
+        return slope_term[:, 0], statistic[:, 0]
     return slope_term, statistic
 
 
-def trend_statistic_weighted(value, lower_95, upper_95) -> tuple[np.ndarray, np.ndarray]:
+def trend_statistic_weighted(value, lower_95, upper_95, points: int | None = None
+                             ) -> tuple[np.ndarray, np.ndarray]:
     """Chi-squared test for trend by weighted least squares, one series per row.
 
     The standard error of each point is taken from its 95% interval, (upper - lower) /
     (2 x 1.96); the weights are its inverse squares. Returns the gradient and the statistic
     (gradient squared over its variance).
+
+    With ``points``: the test on every window of that many consecutive columns, as
+    :func:`trend_statistic_proportions` (each point's weight made once for all its windows).
     """
     y, lo, up = (np.atleast_2d(np.asarray(a, dtype=float)) for a in (value, lower_95, upper_95))
-    t = np.arange(1, y.shape[1] + 1, dtype=float)
+    k = y.shape[1] if points is None else points
+    t = [float(j) for j in range(1, k + 1)]
     with np.errstate(invalid="ignore", divide="ignore"):
         se = (up - lo) / (2.0 * z_value(0.95))
         w = 1.0 / (se * se)
-        sw = w.sum(axis=1)
-        t_bar = (w * t).sum(axis=1) / sw
-        y_bar = (w * y).sum(axis=1) / sw
-        sxx = (w * (t - t_bar[:, None]) ** 2).sum(axis=1)
-        beta = (w * (t - t_bar[:, None]) * (y - y_bar[:, None])).sum(axis=1) / sxx
+        ws, ys, wys = _points(w, k), _points(y, k), _points(w * y, k)
+        sw = _total(ws)
+        t_bar = _total(wj * tj for wj, tj in zip(ws, t, strict=True)) / sw
+        y_bar = _total(wys) / sw
+        ds = [tj - t_bar for tj in t]
+        sxx = _total(wj * (dj * dj) for wj, dj in zip(ws, ds, strict=True))
+        beta = _total(wj * dj * (yj - y_bar) for wj, dj, yj in zip(ws, ds, ys, strict=True)) / sxx
         statistic = beta * beta * sxx  # variance of beta is 1 / sxx
+    if points is None:
+        return beta[:, 0], statistic[:, 0]
     return beta, statistic
 
 

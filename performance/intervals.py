@@ -26,6 +26,7 @@ __all__ = [
     "RATE_MULTIPLIERS",
     "byars",
     "exact_poisson",
+    "limits_at_levels",
     "limits_for_unit",
     "method_for_unit",
     "poisson_limits",
@@ -51,6 +52,42 @@ def _arrays(*values):
     return [np.asarray(v, dtype=float) for v in values]
 
 
+def _blank(limits, bad: np.ndarray):
+    """Each ``(lower, upper)`` pair with NaN where ``bad`` (in place when it can be)."""
+    if not bad.any():
+        return [(np.asarray(lo), np.asarray(up)) for lo, up in limits]
+    if np.ndim(bad) == 0 or any(np.shape(a) != bad.shape for pair in limits for a in pair):
+        return [(np.where(bad, np.nan, lo), np.where(bad, np.nan, up)) for lo, up in limits]
+    for lo, up in limits:
+        lo[bad] = np.nan
+        up[bad] = np.nan
+    return limits
+
+
+def _wilson_levels(x: np.ndarray, n: np.ndarray, levels) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`wilson` at each level; what does not depend on the level is worked out once,
+    and each step is the same arithmetic in the same order (the same bits)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = x / n
+        four_xq = 4.0 * x * (1.0 - p)
+        two_x = 2.0 * x
+        limits = []
+        for confidence in levels:
+            z = z_value(confidence)
+            zz = z * z
+            centre = two_x + zz
+            spread = np.sqrt(zz + four_xq)
+            spread *= z  # z * sqrt(...): a product is the same either way round
+            scale = n + zz
+            scale *= 2.0
+            lower = centre - spread
+            lower /= scale
+            upper = np.add(centre, spread, out=centre) if np.ndim(centre) else centre + spread
+            upper /= scale
+            limits.append((lower, upper))
+    return _blank(limits, ~((x >= 0) & (n > 0) & (x <= n)))
+
+
 def wilson(count, denominator, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score limits of the proportion ``count / denominator`` (as proportions, 0-1).
 
@@ -58,29 +95,36 @@ def wilson(count, denominator, confidence: float = 0.95) -> tuple[np.ndarray, np
     denominator, denominator not above 0).
     """
     x, n = _arrays(count, denominator)
-    z = z_value(confidence)
+    return _wilson_levels(x, n, (confidence,))[0]
+
+
+def _byars_levels(o: np.ndarray, levels) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`byars` at each level, the parts that do not depend on the level worked out once
+    (the same arithmetic in the same order: the same bits)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = x / n
-        centre = 2.0 * x + z * z
-        spread = z * np.sqrt(z * z + 4.0 * x * (1.0 - p))
-        scale = 2.0 * (n + z * z)
-        lower = (centre - spread) / scale
-        upper = (centre + spread) / scale
-    bad = ~((x >= 0) & (n > 0) & (x <= n))
-    return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
+        below = 1.0 - 1.0 / (9.0 * o)
+        root = 3.0 * np.sqrt(o)
+        o1 = o + 1.0
+        above = 1.0 - 1.0 / (9.0 * o1)
+        root1 = 3.0 * np.sqrt(o1)
+        zero = o == 0
+        limits = []
+        for confidence in levels:
+            z = z_value(confidence)
+            lower = o * (below - z / root) ** 3
+            upper = o1 * (above + z / root1) ** 3
+            lower = np.where(zero, 0.0, np.maximum(lower, 0.0)) if np.ndim(lower) == 0 else lower
+            if np.ndim(lower):
+                np.maximum(lower, 0.0, out=lower)
+                lower[zero] = 0.0
+            limits.append((lower, upper))
+    return _blank(limits, ~(o >= 0))
 
 
 def byars(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Byar's approximation to the Poisson limits of an observed count (any count >= 0)."""
     (o,) = _arrays(count)
-    z = z_value(confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lower = o * (1.0 - 1.0 / (9.0 * o) - z / (3.0 * np.sqrt(o))) ** 3
-        o1 = o + 1.0
-        upper = o1 * (1.0 - 1.0 / (9.0 * o1) + z / (3.0 * np.sqrt(o1))) ** 3
-    lower = np.where(o == 0, 0.0, np.maximum(lower, 0.0))
-    bad = ~(o >= 0)
-    return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
+    return _byars_levels(o, (confidence,))[0]
 
 
 def exact_poisson(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -95,18 +139,26 @@ def exact_poisson(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarr
     return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
 
 
+def _poisson_levels(o: np.ndarray, levels) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`poisson_limits` at each level."""
+    limits = _byars_levels(o, levels)
+    small = np.flatnonzero(o < EXACT_BELOW)
+    if not len(small):
+        return limits
+    out = []
+    for (lower, upper), confidence in zip(limits, levels, strict=True):
+        # the chi-squared quantiles are slow: only for the few small counts
+        # fresh arrays from _byars_levels: written in place
+        flat_lower, flat_upper = lower.reshape(-1), upper.reshape(-1)
+        flat_lower[small], flat_upper[small] = exact_poisson(o.reshape(-1)[small], confidence)
+        out.append((flat_lower.reshape(o.shape), flat_upper.reshape(o.shape)))
+    return out
+
+
 def poisson_limits(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """PHE's rule: exact limits for counts under 10, Byar's method from 10 up."""
     (o,) = _arrays(count)
-    lower, upper = byars(o, confidence)
-    small = np.flatnonzero(o < EXACT_BELOW)
-    if len(small):  # the chi-squared quantiles are slow: only for the few small counts
-        lower = lower.copy() if lower.ndim else lower.reshape(1)
-        upper = upper.copy() if upper.ndim else upper.reshape(1)
-        flat_lower, flat_upper = lower.reshape(-1), upper.reshape(-1)
-        flat_lower[small], flat_upper[small] = exact_poisson(o.reshape(-1)[small], confidence)
-        lower, upper = flat_lower.reshape(o.shape), flat_upper.reshape(o.shape)
-    return lower, upper
+    return _poisson_levels(o, (confidence,))[0]
 
 
 def method_for_unit(unit: str) -> str:
@@ -127,9 +179,9 @@ def limits_for_unit(unit, count, denominator, confidence: float = 0.95
 
     ``unit`` is one unit name or an array of them (one per row).
     """
-    x, n = _arrays(count, denominator)
     if isinstance(unit, str):  # one unit for every row: no per-row comparison of texts
-        return _limits_of_unit(unit, x, n, confidence)
+        return limits_at_levels(unit, count, denominator, (confidence,))[0]
+    x, n = _arrays(count, denominator)
     units = np.asarray(unit, dtype=object)
     shape = np.broadcast_shapes(x.shape, n.shape, units.shape)
     x, n, units = (np.broadcast_to(a, shape) for a in (x, n, units))
@@ -153,19 +205,36 @@ def limits_for_unit(unit, count, denominator, confidence: float = 0.95
     return lower, upper
 
 
-def _limits_of_unit(unit: str, x: np.ndarray, n: np.ndarray, confidence: float
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def limits_at_levels(unit: str, count, denominator, levels) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`limits_for_unit` of one unit at each of several confidence ``levels`` (the
+    work that does not depend on the level done once)."""
+    x, n = _arrays(count, denominator)
     shape = np.broadcast_shapes(x.shape, n.shape)
     method = method_for_unit(unit)
     if method == "wilson":
-        lo, up = wilson(x, n, confidence)
-        return lo * 100.0, up * 100.0
+        limits = _wilson_levels(x, n, levels)
+        if not shape:
+            return [(lo * 100.0, up * 100.0) for lo, up in limits]
+        for lo, up in limits:  # fresh arrays: scaled in place
+            lo *= 100.0
+            up *= 100.0
+        return limits
     if method == "poisson":
-        lo, up = poisson_limits(np.broadcast_to(x, shape), confidence)
+        limits = _poisson_levels(np.broadcast_to(x, shape), levels)
         if unit == "count":
-            return lo, up
+            return limits
         multiplier = RATE_MULTIPLIERS[unit]
         with np.errstate(invalid="ignore", divide="ignore"):
+            if shape and n.shape == shape:  # fresh arrays of the rows' shape: in place
+                for lo, up in limits:
+                    lo /= n
+                    lo *= multiplier
+                    up /= n
+                    up *= multiplier
+                return _blank(limits, ~(n > 0))
             ok = n > 0
-            return np.where(ok, lo / n * multiplier, np.nan), np.where(ok, up / n * multiplier, np.nan)
-    return np.full(shape, np.nan), np.full(shape, np.nan)
+            return [(np.where(ok, lo / n * multiplier, np.nan), np.where(ok, up / n * multiplier, np.nan))
+                    for lo, up in limits]
+    return [(np.full(shape, np.nan), np.full(shape, np.nan)) for _ in levels]
+
+

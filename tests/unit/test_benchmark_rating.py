@@ -150,3 +150,60 @@ def test_with_benchmarks_works_on_the_real_rated_register():
     ni152 = out[out["code"] == "NI 152"].iloc[0]
     assert ni152["benchmark_value"] == 12.3 and ni152["benchmark_period"] == "2009/10 Q1"
     assert len(out) == len(rated)
+
+
+@pytest.mark.parametrize("period", ["", "not a period"])
+def test_a_row_without_a_period_takes_no_benchmark_value_count_or_trend(period):
+    # the part has a benchmark value and five points: a row of no period must not take them
+    periods = QUARTERS[3:8]
+    out = with_benchmarks(_rated([periods[-1], period]), "England", _benchmarks(periods[0], 45.0),
+                          _series(periods, [400, 450, 500, 550, 600], 1000))
+    assert out.iloc[0]["benchmark_value"] == 45.0 and out.iloc[0]["trend"] == "increasing_better"
+    row = out.iloc[1]
+    assert np.isnan(row["benchmark_value"]) and pd.isna(row["benchmark_period"])
+    assert np.isnan(row["count"]) and np.isnan(row["lower_95"])
+    assert row["compared_with_benchmark"] == "not_compared"
+    assert row["comparison_reason"] == "no confidence interval and no benchmark value"
+    assert row["trend"] == "cannot_be_calculated" and row["trend_reason"] == "no values yet"
+
+
+def _synthetic(n_parts: int):
+    from bench.benchmarks_bench import _inputs
+    from bench.data import synthetic_register
+
+    register = synthetic_register(n_parts)
+    return (rag.rate(register), *_inputs(register))
+
+
+def test_one_period_as_the_app_asks_gives_the_rows_of_the_whole_frame():
+    # 3,400 parts x 15 periods: the whole frame (51,000 rows) takes the worker threads, one
+    # period (3,400 rows, every other period still among the categories) does not
+    rated, series, england = _synthetic(3_400)
+    whole = with_benchmarks(rated, "England", england, series)
+    for period in ["2009/10 Q3", "2010/11"]:
+        one = with_benchmarks(rated[rated["period"] == period], "England", england, series)
+        pd.testing.assert_frame_equal(one, whole[whole["period"] == period], check_exact=True)
+    assert set(whole["trend"]) > {"cannot_be_calculated", "no_significant_change"}
+    assert set(whole["compared_with_benchmark"]) >= {"better", "similar", "worse", "not_compared"}
+
+
+def _two_frameworks(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([frame, frame.assign(framework="Other")], ignore_index=True)
+
+
+@pytest.mark.parametrize(("storage", "missing_part"), [("str", True), ("str", False), ("category", False)])
+def test_key_texts_match_alike_however_they_are_stored(storage, missing_part):
+    # two frameworks (no one-value shortcut: every row looked up); a missing part in the
+    # returns reads as "" (the part of an indicator reported whole) in text columns
+    periods = QUARTERS[3:8]
+    rated = _two_frameworks(_rated(periods))
+    series = _two_frameworks(_series(periods, [400, 450, 500, 550, 600], 1000))
+    if missing_part:
+        series["part"] = [None, "", None, "", None] * 2
+    as_objects = {c: series[c].astype(object) for c in ("framework", "code", "part", "period")}
+    expected = with_benchmarks(rated, "England", _benchmarks(periods[0], 45.0), series.assign(**as_objects))
+    assert list(expected["count"]) == [400, 450, 500, 550, 600] * 2
+    assert list(expected["trend"])[4::5] == ["increasing_better"] * 2
+    stored = {c: s.astype(storage) for c, s in as_objects.items()}
+    got = with_benchmarks(rated, "England", _benchmarks(periods[0], 45.0), series.assign(**stored))
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from performance import benchmarks as b
+from performance.intervals import z_value
 from performance.vocabulary import COMPARISON_LABELS, TREND_LABELS
 
 HIGHER_IS_BETTER, LOWER_IS_BETTER, NOT_APPLICABLE = 1, -1, 0
@@ -109,3 +110,73 @@ def test_trend_critical_value_is_chi_squared_at_99_8_percent():
 
 def test_trend_of_an_unusable_series_cannot_be_calculated():
     assert b.TRENDS[int(b.trend(1.0, 50.0, 1, False))] == "cannot_be_calculated"
+
+
+@pytest.mark.parametrize(("polarity", "lower", "upper", "benchmark", "expected"), [
+    (np.nan, 40.0, 60.0, 35.0, "higher"),    # no polarity: plain higher / lower
+    (2.5, 40.0, 60.0, 35.0, "better"),       # any positive sign: higher is better
+    (-0.5, 40.0, 60.0, 65.0, "better"),
+    (1, 60.0, 40.0, 50.0, "worse"),          # limits the wrong way round: above the upper wins
+    (1, 40.0, 60.0, 60.0, "similar"),        # on the upper limit: inside
+    (0, 40.0, np.nan, 50.0, "not_compared"),
+])
+def test_compare_decides_every_case_as_its_rules_say(polarity, lower, upper, benchmark, expected):
+    assert b.COMPARISONS[int(b.compare(lower, upper, benchmark, polarity))] == expected
+    codes = b.compare(np.full(3, lower), np.full(3, upper), np.full(3, benchmark), np.int8(1) if polarity == 1
+                      else polarity)
+    assert codes.dtype == np.int8 and [b.COMPARISONS[c] for c in codes] == [expected] * 3
+
+
+def _series_grid(seed: int) -> tuple[np.ndarray, ...]:
+    """Eight points per row: counts out of 100 or 1,000, values with 95% limits, some missing."""
+    rng = np.random.default_rng(seed)
+    denominator = rng.choice([100.0, 1_000.0], (40, 8))
+    count = np.floor(rng.random((40, 8)) * denominator)
+    value = rng.normal(50.0, 10.0, (40, 8))
+    lower, upper = value - rng.random((40, 8)) * 5.0, value + rng.random((40, 8)) * 5.0
+    lower[rng.random((40, 8)) < 0.05] = np.nan
+    return count, denominator, value, lower, upper
+
+
+def _textbook_proportions(x, n):
+    """The chi-squared test for trend in proportions written out with NumPy's row sums."""
+    t = np.arange(1, x.shape[1] + 1, dtype=float)
+    total_n = n.sum(axis=1)
+    p = x.sum(axis=1) / total_n
+    nt = (n * t).sum(axis=1)
+    slope = (x * t).sum(axis=1) - x.sum(axis=1) * nt / total_n
+    variance = p * (1.0 - p) * ((n * t * t).sum(axis=1) - nt * nt / total_n)
+    return slope, slope * slope / variance
+
+
+def _textbook_weighted(y, lo, up):
+    """Weighted least squares with weights from the 95% limits, written out with row sums."""
+    t = np.arange(1, y.shape[1] + 1, dtype=float)
+    with np.errstate(invalid="ignore"):
+        se = (up - lo) / (2.0 * z_value(0.95))
+        w = 1.0 / (se * se)
+        sw = w.sum(axis=1)
+        t_bar = (w * t).sum(axis=1) / sw
+        y_bar = (w * y).sum(axis=1) / sw
+        sxx = (w * (t - t_bar[:, None]) ** 2).sum(axis=1)
+        beta = (w * (t - t_bar[:, None]) * (y - y_bar[:, None])).sum(axis=1) / sxx
+    return beta, beta * beta * sxx
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_trend_statistics_of_every_window_are_the_textbook_sums_to_the_bit(seed):
+    count, denominator, value, lower, upper = _series_grid(seed)
+    k = b.TREND_POINTS
+    slope, chi = b.trend_statistic_proportions(count, denominator, k)
+    beta, statistic = b.trend_statistic_weighted(value, lower, upper, k)
+    assert slope.shape == beta.shape == (40, 8 - k + 1)
+    for start in range(8 - k + 1):
+        window = slice(start, start + k)
+        expected = _textbook_proportions(count[:, window], denominator[:, window])
+        assert np.array_equal(expected[0], slope[:, start]) and np.array_equal(expected[1], chi[:, start])
+        expected = _textbook_weighted(value[:, window], lower[:, window], upper[:, window])
+        assert np.array_equal(expected[0], beta[:, start], equal_nan=True)
+        assert np.array_equal(expected[1], statistic[:, start], equal_nan=True)
+    # one series per row (no window) is the same test
+    whole = b.trend_statistic_weighted(value[:, :k], lower[:, :k], upper[:, :k])
+    assert np.array_equal(whole[1], statistic[:, 0], equal_nan=True)

@@ -93,3 +93,33 @@ def test_limits_for_unit_works_row_by_row_on_mixed_units():
                                        np.array([50.0, 1.0, 4.0]), np.array([100.0, 2.0, np.nan]))
     assert np.allclose(lo[[0, 2]], [40.383, 1.0899], atol=1e-3)
     assert np.isnan(lo[1]) and np.isnan(up[1])
+
+
+# Counts on both sides of the switch to Byar's at 10, a zero, impossible inputs (negative,
+# missing, a count above its denominator, a denominator of 0).
+_COUNTS = np.array([0.0, 1.0, 4.0, 9.0, 10.0, 50.0, 389.0, 120.0, -1.0, np.nan, 7.0])
+_DENOMINATORS = np.array([100.0, 29.0, 1_000.0, 100_000.0, 10.0, 100.0, 1_000.0, 100.0, 10.0, 10.0, 0.0])
+
+
+@pytest.mark.parametrize("unit", ["percent", "count", "rate_per_1000", "rate_per_10000",
+                                  "rate_per_100000", "days"])
+def test_limits_at_levels_are_limits_for_unit_at_each_level_to_the_bit(unit):
+    levels = intervals.CONFIDENCE_LEVELS
+    for (lo, up), level in zip(intervals.limits_at_levels(unit, _COUNTS, _DENOMINATORS, levels), levels,
+                               strict=True):
+        expected_lo, expected_up = intervals.limits_for_unit(unit, _COUNTS, _DENOMINATORS, level)
+        assert np.array_equal(lo, expected_lo, equal_nan=True)
+        assert np.array_equal(up, expected_up, equal_nan=True)
+
+
+@pytest.mark.parametrize(("function", "args"), [
+    (intervals.wilson, (_COUNTS, _DENOMINATORS)),
+    (intervals.byars, (_COUNTS,)),
+    (intervals.poisson_limits, (_COUNTS,)),
+])
+def test_limits_of_a_whole_array_are_those_of_each_value_alone(function, args):
+    # the array functions work in place on fresh arrays; one value at a time takes the scalar path
+    lo, up = function(*args, 0.998)
+    for i in range(len(_COUNTS)):
+        one_lo, one_up = function(*(a[i] for a in args), 0.998)
+        assert np.array_equal(lo[i], one_lo, equal_nan=True) and np.array_equal(up[i], one_up, equal_nan=True)
