@@ -9,6 +9,7 @@ import hashlib
 import math
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from alembic import command
 from alembic.config import Config
@@ -113,6 +114,45 @@ def data_version(engine: Engine) -> str:
         loads = conn.execute(select(func.coalesce(func.max(s.loads.c.id), 0))).scalar_one()
         changes = conn.execute(select(func.coalesce(func.max(s.audit_log.c.id), 0))).scalar_one()
     return f"{loads}.{changes}"
+
+
+class DataVersions(NamedTuple):
+    """The versions of the two things the app reads and caches separately.
+
+    ``register``: frameworks, boards, indicator parts, targets and settings. It changes with a
+    register load and with every audited change that is not a return's (a tolerance, a target
+    version, a register edit, a setting; also contacts or roles, which costs a re-read of the
+    register but can never leave it stale).
+    ``returns``: the published values. It changes with every load (a returns import, the demo,
+    a register load, which adds the values its source documents state; a benchmarks import,
+    which the benchmark caches follow) and every audited change of a return (sign-off, sent
+    back, commentary edited).
+    So a target change does not re-read every return, and an import does not re-read the
+    register.
+    """
+
+    register: str
+    returns: str
+
+
+def data_versions(engine: Engine) -> DataVersions:
+    """The :class:`DataVersions` now: one query of four cheap look-ups (the newest load of a
+    kind, and the newest audit row of an entity, found by walking the primary key back)."""
+    loads, audit = s.loads, s.audit_log
+
+    def newest(query):
+        return query.scalar_subquery()
+
+    query = select(
+        newest(select(func.coalesce(func.max(loads.c.id), 0)).where(loads.c.kind == "register")),
+        newest(select(audit.c.id).where(audit.c.entity != "return").order_by(audit.c.id.desc()).limit(1)),
+        newest(select(func.coalesce(func.max(loads.c.id), 0))),
+        newest(select(audit.c.id).where(audit.c.entity == "return").order_by(audit.c.id.desc()).limit(1)),
+    )
+    with engine.connect() as conn:
+        register_load, register_change, load, return_change = conn.execute(query).one()
+    return DataVersions(register=f"{register_load}.{register_change or 0}",
+                        returns=f"{load}.{return_change or 0}")
 
 
 def demo_enabled() -> bool:

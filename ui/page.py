@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlalchemy import event
 
-from data_loaders.database import data_version, database_url, open_database_noting, read_register
+from data_loaders.database import (
+    DataVersions,
+    data_versions,
+    database_url,
+    open_database_noting,
+    read_published_returns,
+    read_register_tables,
+)
 from data_loaders.failures import DatabaseUnavailable
 from data_loaders.users import load_user
 from performance import events
@@ -54,7 +61,7 @@ class PageContext:
 
 events.configure()  # imports, exports and sign-offs log one key=value line each to stderr
 
-# How long a process trusts the data version it read: another process's import, target change
+# How long a process trusts the data versions it read: another process's import, target change
 # or sign-off (several app servers on one PostgreSQL) shows within this, plus one render.
 DATA_VERSION_TTL_SECONDS = 2
 
@@ -66,7 +73,7 @@ def _opened(url: str):
     # run tries again (a PostgreSQL server back up is used at once).
     opened = open_database_noting(url)
     # A write committed by this process is seen at once here, not a ttl later.
-    event.listen(opened[0], "commit", lambda _conn: _data_version.clear())
+    event.listen(opened[0], "commit", lambda _conn: _data_versions.clear())
     return opened
 
 
@@ -75,25 +82,49 @@ def _engine(url: str):
 
 
 @st.cache_data(ttl=DATA_VERSION_TTL_SECONDS, show_spinner=False)
-def _data_version(url: str) -> str:
-    # One cheap read of the version kept in the database (two max(id) lookups) per process
-    # every couple of seconds, instead of on every rerun of every session.
-    return data_version(_engine(url))
+def _data_versions(url: str) -> DataVersions:
+    # One cheap query of the versions kept in the database per process every couple of
+    # seconds, instead of on every rerun of every session.
+    return data_versions(_engine(url))
+
+
+def current_versions() -> DataVersions:
+    """The register's and the returns' data versions the cached loaders are keyed on (read from
+    the database at most every :data:`DATA_VERSION_TTL_SECONDS`; at once after this
+    process's own commits)."""
+    return _data_versions(database_url())
 
 
 def current_data_version() -> str:
-    """The data version the cached loaders are keyed on (read from the database at most every
-    :data:`DATA_VERSION_TTL_SECONDS`; at once after this process's own commits)."""
-    return _data_version(database_url())
+    """One text that changes whenever the register or the returns change (for caches of
+    anything read from both, e.g. the benchmark comparisons)."""
+    versions = current_versions()
+    return f"{versions.register}/{versions.returns}"
 
 
 @st.cache_resource(show_spinner="Loading the register…", max_entries=2)
-def _register(url: str, version: int) -> Register:
-    # Keyed on the newest load id, so an import or target change shows on the next render.
+def _register_tables(url: str, register_version: str) -> dict:
+    # Frameworks, parts, targets, settings: read again only when the register version changes
+    # (a target, tolerance or register edit), not on every import of returns.
+    return read_register_tables(_engine(url))
+
+
+@st.cache_resource(show_spinner="Loading the values…", max_entries=2)
+def _returns(url: str, returns_version: str):
+    # Every published value (67,598 rows at 150 areas, most of a register read's time): read
+    # again only when the returns version changes (an import, a sign-off), not on a target or
+    # tolerance change.
+    return read_published_returns(_engine(url))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _register(url: str, versions: DataVersions) -> Register:
+    # Keyed on both versions, so an import or target change shows on the next render; built
+    # from the two halves above, each read only when its own version changed.
     # A resource like the rated frame: one Register shared by every session, read-only (pages
     # derive new frames from it, never assign into it); cache_data would unpickle a copy of
     # every table on every rerun of every page.
-    return read_register(_engine(url))
+    return Register(**_register_tables(url, versions.register), returns=_returns(url, versions.returns))
 
 
 def engine():
@@ -102,7 +133,7 @@ def engine():
 
 
 @st.cache_resource(show_spinner="Rating every indicator…", max_entries=2)
-def _rated(url: str, version: int):
+def _rated(url: str, versions: DataVersions):
     # A resource, not cache_data: cache_data would unpickle a fresh copy of every row of every
     # period on each rerun of each session (0.1 s and a second copy in memory at 150 areas).
     # The frame is shared and read-only: pages filter it (a new frame; copy-on-write keeps
@@ -112,7 +143,7 @@ def _rated(url: str, version: int):
     from performance.overview import framework_slices, with_register_columns
     from performance.reasons import ReasonCache
 
-    register = _register(url, version)
+    register = _register(url, versions)
     rated, slices = framework_slices(with_register_columns(rag.rate(register), register))
     # Reasons are row-by-row Python: built for the rows a page shows, when it first shows
     # them (ReasonCache), not for every row of every period here (seconds at 150 areas).
@@ -131,7 +162,7 @@ def load_rated(framework: str | None = None):
     every session: read it, filter it, never assign into it. Reasons are not in it: ask
     :func:`with_reasons` for those of the rows shown."""
     url = database_url()
-    rated, slices, reasons = _rated(url, _data_version(url))
+    rated, slices, reasons = _rated(url, _data_versions(url))
     _this_run.reasons = reasons
     if framework is None:
         return rated
@@ -154,7 +185,7 @@ def load_register() -> Register:
     """The register and current values, cached until the next load into the database (shared
     by every session: read it, never assign into it)."""
     url = database_url()
-    return _register(url, _data_version(url))
+    return _register(url, _data_versions(url))
 
 
 def auth_configured() -> bool:

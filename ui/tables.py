@@ -17,6 +17,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A missing number or date is drawn blank, not Streamlit's grey "None"; the caption under the
 # table says what a blank means (performance.tables.blank_note).
 MISSING = ""
+# Rows of a long table drawn at once (a page picker above it chooses which): the overview's
+# table of parts at 150 areas is 9,150 rows, each with a reason built in Python and every row
+# sent to the browser; the Excel and CSV buttons still export every row.
+TABLE_PAGE_ROWS = 500
 
 
 def show_grid(frame: pd.DataFrame, *, blanks: dict[str, str] | None = None, **dataframe_kwargs):
