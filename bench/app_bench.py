@@ -290,15 +290,15 @@ def overview_render_scale_postgresql(ctx: Context):
 
 @measurement(
     "overview_after_change_scale",
-    "First server render of the overview after a data change at the 150-area scale (quick "
-    "mode: 2 copies): `AppTest.from_file('app.py')` on the scale database (SQLite), run once "
-    "untimed; then each trial changes one indicator part's tolerance with "
-    "`data_loaders.database.set_tolerance` (an audited change: a new data version, as an "
-    "import or a target change makes), untimed, waits out the app's data-version ttl (2 s, "
-    "untimed: the change was made on another engine, as by another process), and times the next "
-    "`at.run()`, which must read and rate the changed data. The floor is a bare page "
-    "(`AppTest.from_string`: a period select box and `st.dataframe` of the overview's table) whose cached table is keyed on a "
-    "version file changed in the same trial, so each timed run reads its table again.",
+    "First server render of the overview after a data change at the 150-area scale (quick mode: 2"
+    " copies): `AppTest.from_file('app.py')` on the scale database (SQLite), run once untimed; "
+    "then each trial changes one indicator part's tolerance with "
+    "`data_loaders.database.set_tolerance` (an audited change: a new data version, as an import "
+    "or a target change makes), untimed, waits out the app's data-version ttl (2 s, untimed: the "
+    "change was made on another engine, as by another process), and times the next `at.run()`, "
+    "which must read and rate the changed data. The floor is a bare page (`AppTest.from_string`: "
+    "a period select box and `st.dataframe` of the overview's table) whose cached table is keyed "
+    "on a version file changed in the same trial, so each timed run reads its table again.",
     Target(seconds=1.5),
 )
 def overview_after_change_scale(ctx: Context):
