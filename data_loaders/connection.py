@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import math
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -47,9 +48,13 @@ def database_description(url: str | None = None) -> str:
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` writes.
 
-    Streamlit serves each session on its own thread. With ``BEGIN IMMEDIATE`` a writer takes
-    the write lock when its transaction starts, so two writers cannot both read and then
-    overwrite each other; the busy timeout makes the second wait instead of failing.
+    Streamlit serves each session on its own thread. With ``BEGIN IMMEDIATE`` a writer
+    (``engine.begin()``, the one way this code writes) takes the write lock when its
+    transaction starts, so two writers cannot both read and then overwrite each other; the
+    busy timeout makes the second wait instead of failing. Readers (``engine.connect()``)
+    start a plain deferred ``BEGIN``, which takes no lock: under WAL they read beside a
+    writer. Write only inside ``engine.begin()``: a write on a connection from
+    ``engine.connect()`` would start its lock late and could fail with "database is locked".
     """
     url = url or database_url()
     if not url.startswith("sqlite"):
@@ -77,9 +82,26 @@ def make_engine(url: str | None = None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock as their transaction starts; a reader's transaction takes
+        # none: with WAL it reads the last committed state beside a writer instead of queueing
+        # behind every other page's reads and behind an import (tests/db/test_data_versions.py).
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITER) else "BEGIN")
 
+    @contextmanager
+    def begin():
+        # Every write goes through engine.begin() (the stores, migrations): this one marks its
+        # connection as a writer's before its transaction starts.
+        with engine.connect() as conn:
+            conn.execution_options(**{_WRITER: True})
+            with conn.begin():
+                yield conn
+
+    engine.begin = begin
     return engine
+
+
+# The execution option that marks a SQLite connection as a writer's (make_engine).
+_WRITER = "lsp_sqlite_writer"
 
 
 def upgrade(engine: Engine) -> None:
