@@ -1,5 +1,7 @@
 """Overview: the Performance Management Sub-Group's quarterly review (streamlit run app.py)."""
 
+from functools import partial
+
 import streamlit as st
 
 from data_loaders.database import count_pending, database_description
@@ -83,7 +85,9 @@ table = overview_table(with_reasons(in_period.iloc[first:last]), period)
 demo_banner(table)
 show_table(table, key="parts", title=f"Indicators {period}",
            about={"Period": period, "Filters": filters.describe()},
-           export=lambda: overview_table(in_period, period))
+           # every row on a click; a partial, not a lambda, which would keep this run's
+           # variables (every frame above) alive with the session until it ends
+           export=partial(overview_table, rows if rows is rated else in_period, period))
 
 if ctx.user.can("sign_off"):
     st.subheader("Quarterly report pack")
