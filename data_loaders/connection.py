@@ -139,41 +139,50 @@ def data_version(engine: Engine) -> str:
 
 
 class DataVersions(NamedTuple):
-    """The versions of the two things the app reads and caches separately.
+    """The versions of the three things the app reads and caches separately.
 
-    ``register``: frameworks, boards, indicator parts, targets and settings. It changes with a
-    register load and with every audited change that is not a return's (a tolerance, a target
-    version, a register edit, a setting; also contacts or roles, which costs a re-read of the
-    register but can never leave it stale).
+    ``register``: frameworks, boards, indicator parts and settings. It changes with a register
+    load and with every audited change that is neither a return's nor a target's (a
+    tolerance, a register edit, a setting; also contacts or roles, which costs a re-read of
+    these small tables but can never leave them stale).
+    ``targets``: every target version. It changes with a register load, a target version
+    added and a register edit (which the targets' rows name their part by).
     ``returns``: the published values. It changes with every load (a returns import, the demo,
     a register load, which adds the values its source documents state; a benchmarks import,
     which the benchmark caches follow) and every audited change of a return (sign-off, sent
     back, commentary edited).
-    So a target change does not re-read every return, and an import does not re-read the
-    register.
+    So a tolerance change reads neither the targets nor the values again, a target change
+    neither the parts nor the values, and an import not the register.
     """
 
     register: str
+    targets: str
     returns: str
 
 
+#: Audited entities whose changes are changes of the targets (admin_store).
+TARGET_ENTITIES = ("target", "indicator")
+
+
 def data_versions(engine: Engine) -> DataVersions:
-    """The :class:`DataVersions` now: one query of four cheap look-ups (the newest load of a
-    kind, and the newest audit row of an entity, found by walking the primary key back)."""
+    """The :class:`DataVersions` now: one query of cheap look-ups (the newest load of a kind,
+    and the newest audit row of some entities, found by walking the primary key back)."""
     loads, audit = s.loads, s.audit_log
 
-    def newest(query):
-        return query.scalar_subquery()
+    def newest_change(*where):
+        return select(audit.c.id).where(*where).order_by(audit.c.id.desc()).limit(1).scalar_subquery()
 
     query = select(
-        newest(select(func.coalesce(func.max(loads.c.id), 0)).where(loads.c.kind == "register")),
-        newest(select(audit.c.id).where(audit.c.entity != "return").order_by(audit.c.id.desc()).limit(1)),
-        newest(select(func.coalesce(func.max(loads.c.id), 0))),
-        newest(select(audit.c.id).where(audit.c.entity == "return").order_by(audit.c.id.desc()).limit(1)),
+        select(func.coalesce(func.max(loads.c.id), 0)).where(loads.c.kind == "register").scalar_subquery(),
+        newest_change(audit.c.entity != "return", audit.c.entity.not_in(("target",))),
+        newest_change(audit.c.entity.in_(TARGET_ENTITIES)),
+        select(func.coalesce(func.max(loads.c.id), 0)).scalar_subquery(),
+        newest_change(audit.c.entity == "return"),
     )
     with engine.connect() as conn:
-        register_load, register_change, load, return_change = conn.execute(query).one()
+        register_load, register_change, target_change, load, return_change = conn.execute(query).one()
     return DataVersions(register=f"{register_load}.{register_change or 0}",
+                        targets=f"{register_load}.{target_change or 0}",
                         returns=f"{load}.{return_change or 0}")
 
 

@@ -43,6 +43,7 @@ from data_loaders.register_store import (
     read_published_returns,
     read_register,
     read_register_tables,
+    read_targets,
     seed_register,
 )
 from data_loaders.returns_store import (
@@ -68,8 +69,9 @@ __all__ = [
     "data_versions", "database_description", "database_url", "demo_enabled", "edit_commentary",
     "edit_register", "file_checksum", "load_demo", "make_engine", "open_database",
     "open_database_noting", "part_ids", "pending_returns", "read_published_returns",
-    "read_register", "read_register_tables", "return_history", "review_returns", "seed_register",
-    "set_setting", "set_tolerance", "sign_off_required", "store_returns", "upgrade",
+    "read_register", "read_register_tables", "read_targets", "return_history", "review_returns",
+    "seed_register", "set_setting", "set_tolerance", "sign_off_required", "store_returns",
+    "upgrade",
 ]
 
 

@@ -23,6 +23,7 @@ from data_loaders.database import (
     open_database_noting,
     read_published_returns,
     read_register_tables,
+    read_targets,
 )
 from data_loaders.failures import DatabaseUnavailable
 from data_loaders.users import load_user
@@ -90,24 +91,30 @@ def _data_versions(url: str) -> DataVersions:
 
 
 def current_versions() -> DataVersions:
-    """The register's and the returns' data versions the cached loaders are keyed on (read from
-    the database at most every :data:`DATA_VERSION_TTL_SECONDS`; at once after this
-    process's own commits)."""
+    """The register's, the targets' and the returns' data versions the cached loaders are
+    keyed on (read from the database at most every :data:`DATA_VERSION_TTL_SECONDS`; at once
+    after this process's own commits)."""
     return _data_versions(database_url())
 
 
 def current_data_version() -> str:
-    """One text that changes whenever the register or the returns change (for caches of
-    anything read from both, e.g. the benchmark comparisons)."""
-    versions = current_versions()
-    return f"{versions.register}/{versions.returns}"
+    """One text that changes whenever the register, the targets or the returns change (for
+    caches of anything read from all of them, e.g. the benchmark comparisons)."""
+    return "/".join(current_versions())
 
 
 @st.cache_resource(show_spinner="Loading the register…", max_entries=2)
 def _register_tables(url: str, register_version: str) -> dict:
-    # Frameworks, parts, targets, settings: read again only when the register version changes
-    # (a target, tolerance or register edit), not on every import of returns.
+    # Frameworks, boards, parts, settings: read again only when the register version changes
+    # (a tolerance, a register edit, a setting), not on an import or a target change.
     return read_register_tables(_engine(url))
+
+
+@st.cache_resource(show_spinner="Loading the targets…", max_entries=2)
+def _targets(url: str, targets_version: str):
+    # Every target version (29,550 rows at 150 areas): read again only when one is added
+    # (or the register is loaded or edited), not on a tolerance change or an import.
+    return read_targets(_engine(url))
 
 
 @st.cache_resource(show_spinner="Loading the values…", max_entries=2)
@@ -120,12 +127,13 @@ def _returns(url: str, returns_version: str):
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _register(url: str, versions: DataVersions) -> Register:
-    # Keyed on both versions, so an import or target change shows on the next render; built
-    # from the two halves above, each read only when its own version changed.
+    # Keyed on every version, so an import or target change shows on the next render; built
+    # from the three parts above, each read only when its own version changed.
     # A resource like the rated frame: one Register shared by every session, read-only (pages
     # derive new frames from it, never assign into it); cache_data would unpickle a copy of
     # every table on every rerun of every page.
-    return Register(**_register_tables(url, versions.register), returns=_returns(url, versions.returns))
+    return Register(**_register_tables(url, versions.register), targets=_targets(url, versions.targets),
+                    returns=_returns(url, versions.returns))
 
 
 def engine():

@@ -68,6 +68,7 @@ def _sign_off(engine) -> None:
     assert review_returns(engine, waiting, approve=True, actor="officer@luton.gov.uk") == 1
     after = data_versions(engine)
     assert after.returns != before.returns and after.register == before.register
+    assert after.targets == before.targets
 
 
 def _target(engine, value: float = 43.5) -> None:
@@ -80,19 +81,26 @@ def _tolerance(engine) -> None:
     set_tolerance(engine, FW, CODE, "", 7.0, actor="admin@luton.gov.uk", reason="wider")
 
 
+def _register_edit(engine) -> None:
+    from data_loaders.database import edit_register
+
+    edit_register(engine, FW, CODE, "", {"lead_partner": "Luton Borough Council (edited)"},
+                  actor="admin@luton.gov.uk", reason="renamed")
+
+
 @pytest.mark.parametrize(("change", "moves"), [
-    (_import, "returns"),
-    (_sign_off, "returns"),
-    (_target, "register"),
-    (_tolerance, "register"),
-], ids=["returns import", "sign-off", "target version", "tolerance"])
+    (_import, {"returns"}),
+    (_sign_off, {"returns"}),
+    (_target, {"targets"}),
+    (_tolerance, {"register"}),
+    (_register_edit, {"register", "targets"}),  # the targets name their part by its indicator
+], ids=["returns import", "sign-off", "target version", "tolerance", "register edit"])
 def test_a_change_moves_only_its_own_data_version(engine, change, moves):
     before = data_versions(engine)
     change(engine)
     after = data_versions(engine)
-    stays = "register" if moves == "returns" else "returns"
-    assert getattr(after, moves) != getattr(before, moves)
-    assert getattr(after, stays) == getattr(before, stays)
+    for name in ("register", "targets", "returns"):
+        assert (getattr(after, name) != getattr(before, name)) == (name in moves), name
 
 
 def test_a_register_load_moves_both_versions(engine, tmp_path):
@@ -104,6 +112,7 @@ def test_a_register_load_moves_both_versions(engine, tmp_path):
     seed_register(engine, write_register(tmp_path / "two.xlsx", scaled_register_rows(2)))
     after = data_versions(engine)
     assert after.register != before.register and after.returns != before.returns
+    assert after.targets != before.targets
 
 
 def _parts_row(at: AppTest) -> pd.Series:
@@ -142,28 +151,27 @@ def test_the_overview_shows_an_import_and_a_target_change_on_the_next_render(eng
     assert "42.5" in str(shown["Value"])
 
 
-def test_the_page_reads_only_the_half_that_changed(engine):
-    """After a target change the values are not read again, after an import the register's
-    tables are not (the cached objects are the very same)."""
+def test_the_page_reads_only_the_part_that_changed(engine):
+    """After a target change neither the values nor the parts are read again, after a
+    tolerance change neither the values nor the targets, after an import not the register
+    (the cached objects are the very same)."""
     from ui import page
 
-    def halves():
+    def parts():
         versions = page.current_versions()
         url = page.database_url()
-        return page._register_tables(url, versions.register), page._returns(url, versions.returns)
+        return (page._register_tables(url, versions.register), page._targets(url, versions.targets),
+                page._returns(url, versions.returns))
 
     at = AppTest.from_function(_load_register, default_timeout=180)
     at.run()
     assert not at.exception, at.exception
-    tables, values = halves()
-    _target(engine)
-    _next_render(at)
-    after_target = halves()
-    assert after_target[1] is values and after_target[0] is not tables
-    _import(engine)
-    _next_render(at)
-    after_import = halves()
-    assert after_import[0] is after_target[0] and after_import[1] is not values
+    for change, read_again in ((_target, {1}), (_tolerance, {0}), (_import, {2})):
+        before = parts()
+        change(engine)
+        _next_render(at)
+        after = parts()
+        assert {i for i in range(3) if after[i] is not before[i]} == read_again, change.__name__
 
 
 def _load_register():
