@@ -1,5 +1,7 @@
 """Overview: the Performance Management Sub-Group's quarterly review (streamlit run app.py)."""
 
+from functools import partial
+
 import streamlit as st
 
 from data_loaders.database import count_pending, database_description
@@ -22,7 +24,7 @@ from ui.benchmarks import benchmark_picker, period_with_benchmarks
 from ui.filters import filter_widgets, url_select
 from ui.page import demo_banner, engine, load_rated, page_setup, with_reasons
 from ui.reasons import matrix_rows
-from ui.tables import XLSX, show_status_matrix, show_table
+from ui.tables import TABLE_PAGE_ROWS, XLSX, page_picker, show_status_matrix, show_table
 
 ctx = page_setup("Overview")
 st.title("Performance overview")
@@ -36,8 +38,8 @@ period = url_select("Period", periods, "period", default=latest_period(rated))
 benchmark = benchmark_picker()
 filters = filter_widgets(rated)
 rows = apply_filters(rated, filters)
-# Reasons are built for the rows shown (this period's; the matrix's page), not for every row.
-shown = with_reasons(rows[rows["period"] == period])
+# Reasons are built for the rows shown (the exceptions, the table's page, the matrix's page).
+in_period = rows[rows["period"] == period]
 
 counts = rag_counts(rows, period)
 st.subheader(f"{period}: {counts_sentence(counts)}")
@@ -53,7 +55,7 @@ show_table(board_counts_table(counts), key="board_counts", title=f"RAG counts {p
            about={"Period": period, "Filters": filters.describe()})
 
 st.subheader("Exceptions")
-chased = exceptions(shown, period)
+chased = with_reasons(exceptions(in_period, period))
 if chased.empty:
     st.success("No reds, no worsening ambers and no forecasts short of target.")
 else:
@@ -80,10 +82,14 @@ else:
 st.subheader("Every indicator part")
 st.caption(f"Compared with {benchmark}: the count and denominator, the 95% interval, {benchmark}'s value "
            "and its period, the comparison at 95% and 99.8% and the recent trend follow the action.")
-table = overview_table(shown, period, compared)
+first, last = page_picker(len(in_period), TABLE_PAGE_ROWS, key="parts_page", what="indicator parts")
+table = overview_table(with_reasons(in_period.iloc[first:last]), period, compared)
 demo_banner(table)
 show_table(table, key="parts", title=f"Indicators {period}", blanks=COMPARISON_BLANKS,
-           about={"Period": period, "Compared with": benchmark, "Filters": filters.describe()})
+           about={"Period": period, "Compared with": benchmark, "Filters": filters.describe()},
+           # every row on a click; a partial, not a lambda, which would keep this run's
+           # variables (every frame above) alive with the session until it ends
+           export=partial(overview_table, rows if rows is rated else in_period, period, compared))
 
 if ctx.user.can("sign_off"):
     st.subheader("Quarterly report pack")

@@ -8,7 +8,9 @@ import datetime as dt
 import hashlib
 import math
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from alembic import command
 from alembic.config import Config
@@ -46,9 +48,13 @@ def database_description(url: str | None = None) -> str:
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` writes.
 
-    Streamlit serves each session on its own thread. With ``BEGIN IMMEDIATE`` a writer takes
-    the write lock when its transaction starts, so two writers cannot both read and then
-    overwrite each other; the busy timeout makes the second wait instead of failing.
+    Streamlit serves each session on its own thread. With ``BEGIN IMMEDIATE`` a writer
+    (``engine.begin()``, the one way this code writes) takes the write lock when its
+    transaction starts, so two writers cannot both read and then overwrite each other; the
+    busy timeout makes the second wait instead of failing. Readers (``engine.connect()``)
+    start a plain deferred ``BEGIN``, which takes no lock: under WAL they read beside a
+    writer. Write only inside ``engine.begin()``: a write on a connection from
+    ``engine.connect()`` would start its lock late and could fail with "database is locked".
     """
     url = url or database_url()
     if not url.startswith("sqlite"):
@@ -76,9 +82,26 @@ def make_engine(url: str | None = None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock as their transaction starts; a reader's transaction takes
+        # none: with WAL it reads the last committed state beside a writer instead of queueing
+        # behind every other page's reads and behind an import (tests/db/test_data_versions.py).
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITER) else "BEGIN")
 
+    @contextmanager
+    def begin():
+        # Every write goes through engine.begin() (the stores, migrations): this one marks its
+        # connection as a writer's before its transaction starts.
+        with engine.connect() as conn:
+            conn.execution_options(**{_WRITER: True})
+            with conn.begin():
+                yield conn
+
+    engine.begin = begin
     return engine
+
+
+# The execution option that marks a SQLite connection as a writer's (make_engine).
+_WRITER = "lsp_sqlite_writer"
 
 
 def upgrade(engine: Engine) -> None:
@@ -113,6 +136,54 @@ def data_version(engine: Engine) -> str:
         loads = conn.execute(select(func.coalesce(func.max(s.loads.c.id), 0))).scalar_one()
         changes = conn.execute(select(func.coalesce(func.max(s.audit_log.c.id), 0))).scalar_one()
     return f"{loads}.{changes}"
+
+
+class DataVersions(NamedTuple):
+    """The versions of the three things the app reads and caches separately.
+
+    ``register``: frameworks, boards, indicator parts and settings. It changes with a register
+    load and with every audited change that is neither a return's nor a target's (a
+    tolerance, a register edit, a setting; also contacts or roles, which costs a re-read of
+    these small tables but can never leave them stale).
+    ``targets``: every target version. It changes with a register load, a target version
+    added and a register edit (which the targets' rows name their part by).
+    ``returns``: the published values. It changes with every load (a returns import, the demo,
+    a register load, which adds the values its source documents state; a benchmarks import,
+    which the benchmark caches follow) and every audited change of a return (sign-off, sent
+    back, commentary edited).
+    So a tolerance change reads neither the targets nor the values again, a target change
+    neither the parts nor the values, and an import not the register.
+    """
+
+    register: str
+    targets: str
+    returns: str
+
+
+#: Audited entities whose changes are changes of the targets (admin_store).
+TARGET_ENTITIES = ("target", "indicator")
+
+
+def data_versions(engine: Engine) -> DataVersions:
+    """The :class:`DataVersions` now: one query of cheap look-ups (the newest load of a kind,
+    and the newest audit row of some entities, found by walking the primary key back)."""
+    loads, audit = s.loads, s.audit_log
+
+    def newest_change(*where):
+        return select(audit.c.id).where(*where).order_by(audit.c.id.desc()).limit(1).scalar_subquery()
+
+    query = select(
+        select(func.coalesce(func.max(loads.c.id), 0)).where(loads.c.kind == "register").scalar_subquery(),
+        newest_change(audit.c.entity != "return", audit.c.entity.not_in(("target",))),
+        newest_change(audit.c.entity.in_(TARGET_ENTITIES)),
+        select(func.coalesce(func.max(loads.c.id), 0)).scalar_subquery(),
+        newest_change(audit.c.entity == "return"),
+    )
+    with engine.connect() as conn:
+        register_load, register_change, target_change, load, return_change = conn.execute(query).one()
+    return DataVersions(register=f"{register_load}.{register_change or 0}",
+                        targets=f"{register_load}.{target_change or 0}",
+                        returns=f"{load}.{return_change or 0}")
 
 
 def demo_enabled() -> bool:

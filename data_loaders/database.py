@@ -25,7 +25,9 @@ from data_loaders.connection import (
     DEFAULT_SQLITE_PATH,
     EMBEDDED_RECORD,
     REPO_ROOT,
+    DataVersions,
     data_version,
+    data_versions,
     database_description,
     database_url,
     demo_enabled,
@@ -35,7 +37,15 @@ from data_loaders.connection import (
 )
 from data_loaders.excel import WorkbookRefused
 from data_loaders.failures import DatabaseUnavailable
-from data_loaders.register_store import PART_COLUMNS, load_demo, read_register, seed_register
+from data_loaders.register_store import (
+    PART_COLUMNS,
+    load_demo,
+    read_published_returns,
+    read_register,
+    read_register_tables,
+    read_targets,
+    seed_register,
+)
 from data_loaders.returns_store import (
     ReturnConflict,
     add_return_version,
@@ -54,12 +64,14 @@ from data_loaders.workbook import DEFAULT_REGISTER_PATH
 
 __all__ = [
     "DEFAULT_REGISTER_PATH", "DEFAULT_SQLITE_PATH", "EMBEDDED_RECORD", "PART_COLUMNS", "REPO_ROOT",
-    "RegisterUnavailable", "ReturnConflict", "add_return_version", "add_target_version",
-    "count_pending", "current_returns", "current_versions", "data_version", "database_description",
-    "database_url", "demo_enabled", "edit_commentary", "edit_register", "file_checksum", "load_demo",
-    "make_engine", "open_database", "open_database_noting", "part_ids", "pending_returns",
-    "read_register", "return_history", "review_returns", "seed_register", "set_setting",
-    "set_tolerance", "sign_off_required", "store_returns", "upgrade",
+    "DataVersions", "RegisterUnavailable", "ReturnConflict", "add_return_version",
+    "add_target_version", "count_pending", "current_returns", "current_versions", "data_version",
+    "data_versions", "database_description", "database_url", "demo_enabled", "edit_commentary",
+    "edit_register", "file_checksum", "load_demo", "make_engine", "open_database",
+    "open_database_noting", "part_ids", "pending_returns", "read_published_returns",
+    "read_register", "read_register_tables", "read_targets", "return_history", "review_returns",
+    "seed_register", "set_setting", "set_tolerance", "sign_off_required", "store_returns",
+    "upgrade",
 ]
 
 

@@ -149,8 +149,18 @@ def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
     """Read the whole register and the current version of every published value.
 
     ``include_demo`` (default: :func:`demo_enabled`) decides whether illustrative values count.
+    Its parts, :func:`read_register_tables`, :func:`read_targets` and
+    :func:`read_published_returns`, can be read (and cached) on their own: the app keys each
+    on its own data version (``data_loaders.connection.data_versions``).
     """
-    include_demo = demo_enabled() if include_demo is None else include_demo
+    return Register(**read_register_tables(engine), targets=read_targets(engine),
+                    returns=read_published_returns(engine, include_demo))
+
+
+def read_register_tables(engine: Engine) -> dict:
+    """The register's frameworks, boards and parts: ``frameworks``, ``theme_boards``,
+    ``indicators`` (one row per part) and ``settings``, as keyword arguments of
+    :class:`~performance.register.Register` (without ``targets`` and ``returns``)."""
     fw, tb, ind, part = s.frameworks, s.theme_boards, s.indicators, s.indicator_parts
     with engine.connect() as conn:
         frameworks = pd.read_sql_query(select(
@@ -167,6 +177,18 @@ def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
             .select_from(part.join(ind).join(fw, ind.c.framework_id == fw.c.id)
                          .join(tb, ind.c.theme_board_id == tb.c.id))
             .order_by(fw.c.id, ind.c.code, part.c.id), conn)
+        settings = {row.setting: row.value for row in conn.execute(select(s.settings))}
+    for col in ("baseline", "tolerance_pct", "tolerance_points", "plausible_min", "plausible_max"):
+        indicators[col] = indicators[col].astype(float)
+    indicators["reward_eligible"] = indicators["reward_eligible"].astype(bool)
+    return {"frameworks": frameworks, "indicators": indicators, "theme_boards": boards,
+            "settings": {**DEFAULT_SETTINGS, **settings}}
+
+
+def read_targets(engine: Engine) -> pd.DataFrame:
+    """Every version of every target (the register's ``targets``), in the order added."""
+    fw, ind, part = s.frameworks, s.indicators, s.indicator_parts
+    with engine.connect() as conn:
         targets = pd.read_sql_query(select(
             fw.c.name.label("framework"), ind.c.code, part.c.part, s.targets.c.year,
             s.targets.c.value, s.targets.c.text, s.targets.c.status, s.targets.c.version,
@@ -174,7 +196,18 @@ def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
             s.targets.c.measure, s.targets.c.reason)
             .select_from(s.targets.join(part).join(ind).join(fw, ind.c.framework_id == fw.c.id))
             .order_by(s.targets.c.id), conn)
-        r = s.returns
+    targets["value"] = targets["value"].astype(float)
+    targets["effective_from"] = pd.to_datetime(targets["effective_from"]).dt.date
+    return targets
+
+
+def read_published_returns(engine: Engine, include_demo: bool | None = None) -> pd.DataFrame:
+    """The current published value of every part, area and period (the register's
+    ``returns``); ``include_demo`` (default: :func:`demo_enabled`) decides whether
+    illustrative values count."""
+    include_demo = demo_enabled() if include_demo is None else include_demo
+    fw, ind, part, r = s.frameworks, s.indicators, s.indicator_parts, s.returns
+    with engine.connect() as conn:
         returns = pd.read_sql_query(select(
             fw.c.name.label("framework"), ind.c.code, part.c.part, s.areas.c.name.label("area"),
             r.c.period, r.c.value, r.c.provisional, r.c.commentary, r.c.action,
@@ -183,17 +216,8 @@ def read_register(engine: Engine, include_demo: bool | None = None) -> Register:
                          .join(fw, ind.c.framework_id == fw.c.id).join(s.areas))
             .where(r.c.state == "published", *(() if include_demo else (r.c.is_demo.is_(False),))),
             conn)
-        settings = {row.setting: row.value for row in conn.execute(select(s.settings))}
-    for frame in (indicators, targets):
-        for col in ("baseline", "tolerance_pct", "tolerance_points", "plausible_min", "plausible_max",
-                    "value"):
-            if col in frame:
-                frame[col] = frame[col].astype(float)
-    indicators["reward_eligible"] = indicators["reward_eligible"].astype(bool)
-    targets["effective_from"] = pd.to_datetime(targets["effective_from"]).dt.date
     returns = current_returns(returns)
     returns["value"] = returns["value"].astype(float)
     returns["forecast_year_end"] = returns["forecast_year_end"].astype(float)
     returns[["provisional", "is_demo"]] = returns[["provisional", "is_demo"]].astype(bool)
-    return Register(frameworks=frameworks, indicators=indicators, targets=targets,
-                    returns=returns, theme_boards=boards, settings={**DEFAULT_SETTINGS, **settings})
+    return returns

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
 from sqlalchemy import event
 
-from data_loaders.database import data_version, database_url, open_database_noting, read_register
+from data_loaders.database import (
+    DataVersions,
+    data_versions,
+    database_url,
+    open_database_noting,
+    read_published_returns,
+    read_register_tables,
+    read_targets,
+)
 from data_loaders.failures import DatabaseUnavailable
 from data_loaders.users import load_user
 from performance import events
@@ -54,7 +63,7 @@ class PageContext:
 
 events.configure()  # imports, exports and sign-offs log one key=value line each to stderr
 
-# How long a process trusts the data version it read: another process's import, target change
+# How long a process trusts the data versions it read: another process's import, target change
 # or sign-off (several app servers on one PostgreSQL) shows within this, plus one render.
 DATA_VERSION_TTL_SECONDS = 2
 
@@ -66,7 +75,7 @@ def _opened(url: str):
     # run tries again (a PostgreSQL server back up is used at once).
     opened = open_database_noting(url)
     # A write committed by this process is seen at once here, not a ttl later.
-    event.listen(opened[0], "commit", lambda _conn: _data_version.clear())
+    event.listen(opened[0], "commit", lambda _conn: _data_versions.clear())
     return opened
 
 
@@ -75,25 +84,56 @@ def _engine(url: str):
 
 
 @st.cache_data(ttl=DATA_VERSION_TTL_SECONDS, show_spinner=False)
-def _data_version(url: str) -> str:
-    # One cheap read of the version kept in the database (two max(id) lookups) per process
-    # every couple of seconds, instead of on every rerun of every session.
-    return data_version(_engine(url))
+def _data_versions(url: str) -> DataVersions:
+    # One cheap query of the versions kept in the database per process every couple of
+    # seconds, instead of on every rerun of every session.
+    return data_versions(_engine(url))
+
+
+def current_versions() -> DataVersions:
+    """The register's, the targets' and the returns' data versions the cached loaders are
+    keyed on (read from the database at most every :data:`DATA_VERSION_TTL_SECONDS`; at once
+    after this process's own commits)."""
+    return _data_versions(database_url())
 
 
 def current_data_version() -> str:
-    """The data version the cached loaders are keyed on (read from the database at most every
-    :data:`DATA_VERSION_TTL_SECONDS`; at once after this process's own commits)."""
-    return _data_version(database_url())
+    """One text that changes whenever the register, the targets or the returns change (for
+    caches of anything read from all of them, e.g. the benchmark comparisons)."""
+    return "/".join(current_versions())
 
 
 @st.cache_resource(show_spinner="Loading the register…", max_entries=2)
-def _register(url: str, version: int) -> Register:
-    # Keyed on the newest load id, so an import or target change shows on the next render.
+def _register_tables(url: str, register_version: str) -> dict:
+    # Frameworks, boards, parts, settings: read again only when the register version changes
+    # (a tolerance, a register edit, a setting), not on an import or a target change.
+    return read_register_tables(_engine(url))
+
+
+@st.cache_resource(show_spinner="Loading the targets…", max_entries=2)
+def _targets(url: str, targets_version: str):
+    # Every target version (29,550 rows at 150 areas): read again only when one is added
+    # (or the register is loaded or edited), not on a tolerance change or an import.
+    return read_targets(_engine(url))
+
+
+@st.cache_resource(show_spinner="Loading the values…", max_entries=2)
+def _returns(url: str, returns_version: str):
+    # Every published value (67,598 rows at 150 areas, most of a register read's time): read
+    # again only when the returns version changes (an import, a sign-off), not on a target or
+    # tolerance change.
+    return read_published_returns(_engine(url))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _register(url: str, versions: DataVersions) -> Register:
+    # Keyed on every version, so an import or target change shows on the next render; built
+    # from the three parts above, each read only when its own version changed.
     # A resource like the rated frame: one Register shared by every session, read-only (pages
     # derive new frames from it, never assign into it); cache_data would unpickle a copy of
     # every table on every rerun of every page.
-    return read_register(_engine(url))
+    return Register(**_register_tables(url, versions.register), targets=_targets(url, versions.targets),
+                    returns=_returns(url, versions.returns))
 
 
 def engine():
@@ -102,7 +142,7 @@ def engine():
 
 
 @st.cache_resource(show_spinner="Rating every indicator…", max_entries=2)
-def _rated(url: str, version: int):
+def _rated(url: str, versions: DataVersions):
     # A resource, not cache_data: cache_data would unpickle a fresh copy of every row of every
     # period on each rerun of each session (0.1 s and a second copy in memory at 150 areas).
     # The frame is shared and read-only: pages filter it (a new frame; copy-on-write keeps
@@ -112,7 +152,7 @@ def _rated(url: str, version: int):
     from performance.overview import framework_slices, with_register_columns
     from performance.reasons import ReasonCache
 
-    register = _register(url, version)
+    register = _register(url, versions)
     rated, slices = framework_slices(with_register_columns(rag.rate(register), register))
     # Reasons are row-by-row Python: built for the rows a page shows, when it first shows
     # them (ReasonCache), not for every row of every period here (seconds at 150 areas).
@@ -131,8 +171,8 @@ def load_rated(framework: str | None = None):
     every session: read it, filter it, never assign into it. Reasons are not in it: ask
     :func:`with_reasons` for those of the rows shown."""
     url = database_url()
-    rated, slices, reasons = _rated(url, _data_version(url))
-    _this_run.reasons = reasons
+    rated, slices, reasons = _rated(url, _data_versions(url))
+    _this_run.reasons, _this_run.rated = reasons, rated
     if framework is None:
         return rated
     return rated.iloc[slices.get(framework, slice(0, 0))]
@@ -150,11 +190,54 @@ def with_reasons(rows, only=None):
     return reasons.with_reasons(rows, only)
 
 
+# Part numbers (performance.matrix.part_numbers: a group-by over every row of every period)
+# of the views recently drawn, kept beside the rated frame they came from: the matrix and its
+# reasons ask for the same rows, and the next render of the same view asks again.
+_numbers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_numbers_lock = threading.Lock()
+_NUMBERS_KEPT = 8
+
+
+def part_numbers_of(rows):
+    """:func:`performance.matrix.part_numbers` of ``rows`` (rows of the frame
+    :func:`load_rated` gave this run, any filter applied), computed once per view and data
+    version instead of on every render."""
+    from performance.matrix import part_numbers
+
+    holder, rated = getattr(_this_run, "reasons", None), getattr(_this_run, "rated", None)
+    if holder is None or not _rows_of(rows, rated):
+        return part_numbers(rows)
+    with _numbers_lock:
+        kept = _numbers.setdefault(holder, [])
+        for index, numbers in kept:
+            # same labels in the same order: the same rows of the same frame, the same parts
+            if index is rows.index or index.equals(rows.index):
+                return numbers
+    numbers = part_numbers(rows)
+    with _numbers_lock:
+        kept.insert(0, (rows.index, numbers))
+        del kept[_NUMBERS_KEPT:]
+    return numbers
+
+
+def _rows_of(rows, rated) -> bool:
+    """Whether ``rows`` are rows of ``rated`` as they are there (the same labels with the same
+    parts), so what is kept for their labels holds for them."""
+    import numpy as np
+
+    positions = rated.index.get_indexer(rows.index)
+    if (positions < 0).any():
+        return False
+    return all(np.array_equal(rated[column].to_numpy(dtype=object)[positions],
+                              rows[column].to_numpy(dtype=object))
+               for column in ("framework", "code", "part") if column in rows)
+
+
 def load_register() -> Register:
     """The register and current values, cached until the next load into the database (shared
     by every session: read it, never assign into it)."""
     url = database_url()
-    return _register(url, _data_version(url))
+    return _register(url, _data_versions(url))
 
 
 def auth_configured() -> bool:

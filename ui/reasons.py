@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from performance.matrix import MATRIX_PAGE_PARTS, part_numbers
-from ui.page import with_reasons
+from performance.matrix import MATRIX_PAGE_PARTS
+from ui.page import part_numbers_of, with_reasons
 
 
 def matrix_rows(rows: pd.DataFrame, *, key: str, page_parts: int = MATRIX_PAGE_PARTS) -> pd.DataFrame:
@@ -16,7 +16,7 @@ def matrix_rows(rows: pd.DataFrame, *, key: str, page_parts: int = MATRIX_PAGE_P
     The page is the one its picker (``<key>_page``) holds, as the matrix reads it, or the
     first. A choice this cannot place gets every row's reason: slower, never a wrong text.
     """
-    numbers = part_numbers(rows)
+    numbers = part_numbers_of(rows)
     total = int(numbers.max()) + 1 if len(numbers) else 0
     start = 0
     chosen = st.session_state.get(f"{key}_page")

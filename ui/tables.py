@@ -10,13 +10,17 @@ import streamlit as st
 
 from data_loaders.database import database_description
 from performance.events import timed
-from performance.matrix import MATRIX_PAGE_PARTS, part_numbers, status_grid, status_matrix_html
+from performance.matrix import MATRIX_PAGE_PARTS, status_grid, status_matrix_html
 from performance.tables import blank_note, for_display
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A missing number or date is drawn blank, not Streamlit's grey "None"; the caption under the
 # table says what a blank means (performance.tables.blank_note).
 MISSING = ""
+# Rows of a long table drawn at once (a page picker above it chooses which): the overview's
+# table of parts at 150 areas is 9,150 rows, each with a reason built in Python and every row
+# sent to the browser; the Excel and CSV buttons still export every row.
+TABLE_PAGE_ROWS = 500
 
 
 def show_grid(frame: pd.DataFrame, *, blanks: dict[str, str] | None = None, **dataframe_kwargs):
@@ -78,7 +82,9 @@ def show_status_matrix(rated: pd.DataFrame, *, key: str, period: str | None = No
     Up to ``page_parts`` parts are drawn at once; a larger register gets a picker of the range
     of parts to show (register order), so the page stays quick for a region of many areas.
     """
-    numbers = part_numbers(rated)
+    from ui.page import part_numbers_of
+
+    numbers = part_numbers_of(rated)
     total = int(numbers.max()) + 1 if len(numbers) else 0
     if not total:
         st.info("No indicator parts match the filters.", icon=":material/filter_alt:")

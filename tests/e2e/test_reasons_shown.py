@@ -41,11 +41,11 @@ def _hovers(html: str) -> dict[str, list[str]]:
 
 
 def _reason_cache():
-    from data_loaders.database import data_version, database_url
+    from data_loaders.database import data_versions, database_url
     from ui.page import _engine, _rated
 
     url = database_url()
-    return _rated(url, data_version(_engine(url)))
+    return _rated(url, data_versions(_engine(url)))
 
 
 def test_every_page_of_the_matrix_has_the_reasons_of_its_cells(database):
