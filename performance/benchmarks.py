@@ -16,9 +16,8 @@ with worked Luton examples in ``docs/benchmarks.md``:
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import chi2
 
-from performance.intervals import z_value
+from performance.intervals import chi2_ppf, z_value
 
 __all__ = [
     "COMPARISONS",
@@ -40,7 +39,7 @@ TRENDS = (
 TREND_POINTS = 5  # Fingertips: "the most recent five indicator values"
 TREND_CONFIDENCE = 0.998
 # The 99.8% critical value of chi-squared on 1 degree of freedom (3.0902 squared): 9.5495.
-TREND_CRITICAL = float(chi2.ppf(TREND_CONFIDENCE, 1))
+TREND_CRITICAL = float(chi2_ppf(TREND_CONFIDENCE, 1))
 
 _BETTER, _SIMILAR, _WORSE, _HIGHER, _LOWER, _NOT = range(len(COMPARISONS))
 

@@ -123,3 +123,30 @@ def test_limits_of_a_whole_array_are_those_of_each_value_alone(function, args):
     for i in range(len(_COUNTS)):
         one_lo, one_up = function(*(a[i] for a in args), 0.998)
         assert np.array_equal(lo[i], one_lo, equal_nan=True) and np.array_equal(up[i], one_up, equal_nan=True)
+
+
+# Critical values of the chi-squared distribution as the NIST/SEMATECH e-Handbook of
+# Statistical Methods tabulates them (section 1.3.6.7.4, "Critical Values of the Chi-Square
+# Distribution": upper-tail 0.05 and 0.025, lower-tail 0.025), and the 99.8% value on one degree
+# of freedom the trend test uses (3.0902323 squared).
+@pytest.mark.parametrize(("p", "df", "quantile"), [
+    (0.95, 1, 3.841), (0.975, 1, 5.024), (0.95, 10, 18.307), (0.975, 10, 20.483),
+    (0.025, 10, 3.247), (0.95, 100, 124.342), (0.998, 1, 9.5495),
+])
+def test_chi2_ppf_matches_the_published_critical_values(p, df, quantile):
+    assert intervals.chi2_ppf(p, df) == pytest.approx(quantile, abs=0.0005)
+
+
+def test_the_domain_does_not_import_scipy_stats():
+    """scipy.stats costs every app process about 46 MB of memory (issue 17 item 5): the
+    interval and trend methods use scipy.special only."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, performance.benchmark_rating, performance.rag, performance.overview, "
+            "performance.exports, performance.benchmark_figures; print('scipy.stats' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
