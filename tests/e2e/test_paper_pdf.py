@@ -249,3 +249,25 @@ def test_report_pdf_with_an_unknown_benchmark_exits_2_naming_the_known_areas(com
     assert "--benchmark: unknown area 'Atlantis'" in err
     assert "England" in err and "Great Britain" in err and "East of England" in err
     assert not out.exists()
+
+
+def test_overview_builds_the_paper_compared_with_the_pickers_benchmark(compared_paper, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    folder, _ = compared_paper
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{folder / 'app.sqlite'}")
+    monkeypatch.setenv("DEMO_DATA", "off")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=180)
+    at.query_params["period"] = PERIOD
+    at.query_params["benchmark"] = "Great Britain"
+    at.run()
+    at.button(key="build_paper").click().run()
+    assert not at.exception, at.exception
+    period, _, benchmark, data = at.session_state["forum_paper"]
+    assert (period, benchmark) == (PERIOD, "Great Britain")
+    assert f"Download the Forum's paper {PERIOD}" in [b.proto.label for b in at.get("download_button")]
+    pdf = tmp_path / "from_the_button.pdf"
+    pdf.write_bytes(data)
+    text = _flat(" ".join(_pages(pdf)))
+    assert "Compared with Great Britain (benchmark), at 95%: 1 better than benchmark" in text
+    assert "England (benchmark)" not in text
