@@ -109,17 +109,22 @@ if ctx.user.can("sign_off"):
                            file_name=f"report pack {period.replace('/', '-')}.xlsx", mime=XLSX,
                            icon=":material/download:", key="download_pack")
     st.caption("The Forum's paper (PDF, A4): summary, the exceptions with commentary, action and "
-               "trajectory, and a section per theme board with its charts.")
+               f"trajectory, and a section per theme board with its charts, compared with {benchmark}.")
     if st.button(f"Build the Forum's paper for {period} (PDF)", icon=":material/picture_as_pdf:",
                  key="build_paper"):
+        from performance.benchmark_rating import with_benchmarks
         from performance.paper import build_paper
+        from ui.benchmarks import load_benchmark_data
 
         with st.spinner("Laying out the paper…"):
-            st.session_state["forum_paper"] = (period, ctx.framework, build_paper(
-                ctx.register, rated, period, framework=ctx.framework, data_note=database_description()))
+            _, benchmark_values, series = load_benchmark_data()
+            # once for every period the paper's charts show (the picker's comparison is one period's)
+            st.session_state["forum_paper"] = (period, ctx.framework, benchmark, build_paper(
+                ctx.register, rated, period, framework=ctx.framework, data_note=database_description(),
+                benchmark=benchmark, compared=with_benchmarks(rated, benchmark, benchmark_values, series)))
     paper = st.session_state.get("forum_paper")
-    if paper and paper[:2] == (period, ctx.framework):
-        st.download_button(f"Download the Forum's paper {period}", paper[2],
+    if paper and paper[:3] == (period, ctx.framework, benchmark):
+        st.download_button(f"Download the Forum's paper {period}", paper[3],
                            file_name=f"forum paper {period.replace('/', '-')}.pdf", mime="application/pdf",
                            icon=":material/download:", key="download_paper")
 

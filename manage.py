@@ -551,10 +551,16 @@ def cmd_report_pdf(args) -> int:
         known = sorted(set(rated["theme_board"]))
         if args.theme_board not in known:
             return _refuse(f"unknown theme board '{args.theme_board}'; known: {', '.join(known)}")
+    try:  # once, for every period the charts show (not per chart)
+        charted = rated[rated["theme_board"] == args.theme_board] if args.theme_board else rated
+        compared = _compared(charted, register, args.benchmark)
+    except ValueError as exc:
+        return _refuse(f"--benchmark: {exc}")
     try:
         data = paper.build_paper(register, rated, period, framework=framework, theme_board=args.theme_board,
                                  data_note=_describe_database(engine),
-                                 progress=_progress_printer("laying out sections"))
+                                 progress=_progress_printer("laying out sections"),
+                                 benchmark=args.benchmark, compared=compared)
     except paper.FontMissing as exc:
         return _refuse(str(exc))
     print(file=sys.stderr)
@@ -752,6 +758,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="FILE.pdf")
     p.add_argument("--framework")
     p.add_argument("--theme-board")
+    p.add_argument("--benchmark", default="England",
+                   help="the area the paper compares with: its line on every chart and the summary's "
+                        "counts (default England)")
     p.set_defaults(func=cmd_report_pdf)
 
     for name, func, text in (

@@ -18,8 +18,10 @@ def _prepare(ctx: Context, copies: int):
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
+    from data_loaders.benchmarks_store import own_series, read_benchmark_values
     from data_loaders.database import make_engine, read_register
     from performance import overview, paper, rag
+    from performance.benchmark_rating import with_benchmarks
 
     engine = make_engine(database(ctx, copies))
     ctx.cleanup(engine.dispose)
@@ -27,9 +29,14 @@ def _prepare(ctx: Context, copies: int):
     framework = register.frameworks["framework"].iloc[0]
     rated = overview.with_register_columns(rag.rate(register), register)
     rated = rated[rated["framework"] == framework]
+    # read once, as report-pdf and the overview's cache do; the comparison with England for
+    # every period the charts show is part of building the paper (issue 14)
+    values, series = read_benchmark_values(engine, register), own_series(engine, register)
 
     def subject() -> bytes:
-        return paper.build_paper(register, rated, PERIOD, framework=framework)
+        compared = with_benchmarks(rated, "England", values, series)
+        return paper.build_paper(register, rated, PERIOD, framework=framework, benchmark="England",
+                                 compared=compared)
 
     data = subject()
     pages = len(re.findall(rb"/Type /Page[^s]", data))
@@ -51,9 +58,11 @@ def _prepare(ctx: Context, copies: int):
 
 @measurement(
     "paper_pdf_luton",
-    "`performance.paper.build_paper(register, rated, '2009/10 Q3', framework=...)` for Luton's "
-    "register with the demo returns (contents, summary, exceptions with their trajectories, a "
-    "section per theme board with every part's chart), " + FLOOR_TEXT + ".",
+    "`performance.paper.build_paper(register, rated, '2009/10 Q3', framework=..., benchmark='England', "
+    "compared=...)` for Luton's register with the demo returns, the comparison with England "
+    "(`with_benchmarks` over every period) included (contents, summary, exceptions with their "
+    "trajectories, a section per theme board with every part's chart, England's line and the "
+    "intervals on each), " + FLOOR_TEXT + ".",
     Target(seconds=10.0), quick_warmup=False,
 )
 def paper_pdf_luton(ctx: Context):

@@ -13,8 +13,10 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from data_loaders import schema as s
+from data_loaders.benchmarks_store import own_series, read_benchmark_values
 from data_loaders.database import read_register, set_setting
 from performance.register import Register
+from performance.vocabulary import DEFAULT_BENCHMARK
 
 PUBLIC_FRAMEWORKS_SETTING = "public_frameworks"
 
@@ -72,3 +74,21 @@ def read_public_register(engine: Engine, frameworks: list[str]) -> Register:
     return Register(frameworks=only(register.frameworks), indicators=only(register.indicators),
                     targets=only(register.targets), returns=returns,
                     theme_boards=only(register.theme_boards), settings=register.settings)
+
+
+def read_public_benchmarks(engine: Engine, register: Register, area: str = DEFAULT_BENCHMARK
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``area``'s benchmark values for the frameworks of ``register``, the own area's series
+    with counts) for the public scorecard's benchmark line and intervals.
+
+    ``register``: :func:`read_public_register`'s, so the own series holds only the published,
+    real values it holds, and the counts of their published versions
+    (``data_loaders.benchmarks_store.own_series``): a count on a return still waiting for
+    sign-off never makes a public interval. Benchmark values (England, the region, Great
+    Britain) are published figures; only ``area``'s are read out.
+    """
+    frameworks = set(register.frameworks["framework"])
+    values = read_benchmark_values(engine, register)
+    values = values[(values["area"] == area) & values["framework"].isin(frameworks)].reset_index(drop=True)
+    series = own_series(engine, register)
+    return values, series[series["framework"].isin(frameworks)].reset_index(drop=True)

@@ -8,14 +8,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from performance import benchmarks as bm
-from performance.figures import TEXT_COLOUR, part_label
+from performance.figures import TEXT_COLOUR, part_label, trajectory_figure
 from performance.intervals import limits_for_unit
 from performance.rag import format_value
 from performance.vocabulary import COMPARISON_LABELS
 
 __all__ = ["AREA_ROW_COLUMNS", "BENCHMARK_COLOUR", "CHOSEN_AREA_COLOUR", "OTHER_AREA_COLOUR",
            "OWN_AREA_COLOUR", "add_benchmark", "area_figure", "area_rows", "area_sentence", "area_table",
-           "compare_areas_figure", "same_kind_areas"]
+           "benchmark_trajectory_figure", "compare_areas_figure", "same_kind_areas"]
 
 # Okabe-Ito reddish purple: apart from the target blue and the status colours
 BENCHMARK_COLOUR = "#CC79A7"
@@ -60,6 +60,22 @@ def add_benchmark(fig: go.Figure, rows: pd.DataFrame, benchmark: str) -> go.Figu
                        for lo, up, w in zip(lower[has], upper[has], words[has], strict=True)],
             hoverinfo="text"))
     return fig
+
+
+def benchmark_trajectory_figure(rows: pd.DataFrame, targets: pd.DataFrame | None, benchmark: str, *,
+                                title: str | None = None, compact: bool = False) -> go.Figure:
+    """The trajectory of one part (:func:`performance.figures.trajectory_figure`) with the
+    benchmark's line and the area's 95% interval (:func:`add_benchmark`): the Forum's paper
+    and the public scorecard draw this one figure.
+
+    ``rows``: the part's rated rows with the benchmark columns
+    (:func:`performance.benchmark_rating.with_benchmarks`); rows without them (no benchmark
+    values read) give the plain trajectory.
+    """
+    figure = trajectory_figure(rows, targets, title=title, compact=compact)
+    if rows is None or not len(rows) or "benchmark_value" not in rows:
+        return figure
+    return add_benchmark(figure, rows, benchmark)
 
 
 def compare_areas_figure(values: pd.DataFrame, own_area: str, *, title: str, unit: str,

@@ -46,11 +46,12 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from performance import overview
-from performance.figures import part_label, trajectory_figure
+from performance.benchmark_figures import benchmark_trajectory_figure
+from performance.figures import part_label
 from performance.rag.reasons import format_value
 from performance.register import Register
 from performance.tables import direction_badge
-from performance.vocabulary import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, STATUSES
+from performance.vocabulary import COMPARISON_LABELS, STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, STATUSES
 
 Progress = Callable[[int, int], None]
 
@@ -189,10 +190,41 @@ def _tick_text(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:g}"
 
 
+def _error_bars(trace) -> list[tuple[object, float, float, float]]:
+    """``(x, y, lower end, upper end)`` of each vertical error bar of a scatter trace (Plotly's
+    ``error_y`` of type ``data``: ``array`` above the point, ``arrayminus`` below, the same both
+    ways when symmetric); none when the trace has no visible error bars."""
+    error = getattr(trace, "error_y", None)
+    if error is None or error.visible is False or error.array is None or trace.x is None or trace.y is None:
+        return []
+    if error.type not in (None, "data"):
+        return []  # percent, constant and sqrt bars are not used by the app's figures
+    n = len(trace.x)
+    plus = _each(error.array, n)
+    # plotly.js: symmetric unless said otherwise or given an arrayminus
+    symmetric = error.symmetric if error.symmetric is not None else error.arrayminus is None
+    minus = plus if symmetric or error.arrayminus is None else _each(error.arrayminus, n)
+    bars = []
+    for x, y, up, down in zip(trace.x, trace.y, plus, minus, strict=False):
+        try:
+            y, up, down = float(y), float(up), float(down)
+        except (TypeError, ValueError):
+            continue
+        if np.isfinite(y):
+            below, above = (down if np.isfinite(down) else 0.0), (up if np.isfinite(up) else 0.0)
+            bars.append((x, y, y - below, y + above))
+    return bars
+
+
+def _error_ends(trace) -> list[float]:
+    return [end for _, _, low, high in _error_bars(trace) for end in (low, high)]
+
+
 def figure_drawing(fig, width: float, height: float, *, font_size: float = 6.5) -> Drawing:
     """A Plotly figure of scatter traces on a category x axis (the trajectory figures) drawn as a
-    ReportLab drawing: step or straight lines with their dashes, filled tolerance bands
-    (``tonexty``), and markers with their own colour and shape per point."""
+    ReportLab drawing: step or straight lines with their dashes (the benchmark's dashed line),
+    filled tolerance bands (``tonexty``), vertical error bars (the area's 95% intervals) and
+    markers with their own colour and shape per point."""
     d = Drawing(width, height)
     layout = fig.layout
     categories = list(layout.xaxis.categoryarray or [])
@@ -203,6 +235,8 @@ def figure_drawing(fig, width: float, height: float, *, font_size: float = 6.5) 
                     categories.append(x)
     ys = [float(y) for t in fig.data for y in (t.y if t.y is not None else ())
           if y is not None and np.isfinite(float(y))]
+    # the ends of the error bars (the 95% intervals) are inside the plot too
+    ys += [v for t in fig.data for v in _error_ends(t) if np.isfinite(v)]
     left, bottom, right, top = 30, 20, 4, 4
     pw, ph = width - left - right, height - bottom - top
     d.add(Rect(left, bottom, pw, ph, fillColor=colors.white, strokeColor=_RULE, strokeWidth=0.4))
@@ -260,6 +294,16 @@ def figure_drawing(fig, width: float, height: float, *, font_size: float = 6.5) 
                                strokeWidth=min(width_, 2.2) * 0.7,
                                strokeDashArray=_DASHES.get(line.dash or "")))
         previous = points if "lines" in mode else previous
+        for x, _y, y_low, y_high in _error_bars(trace):
+            if x in index and np.isfinite(y_low) and np.isfinite(y_high):
+                colour = _colour(trace.error_y.color, "#555555")
+                thickness = (trace.error_y.thickness or 1.5) * 0.5
+                cap = min(step * 0.15, 3.0)
+                for shape in (Line(px(x), py(y_low), px(x), py(y_high)),
+                              Line(px(x) - cap, py(y_low), px(x) + cap, py(y_low)),
+                              Line(px(x) - cap, py(y_high), px(x) + cap, py(y_high))):
+                    shape.strokeColor, shape.strokeWidth = colour, thickness
+                    d.add(shape)
         if "markers" in mode and trace.marker is not None:
             xy = [(x, y) for x, y in zip(trace.x, trace.y, strict=False)]
             n = len(xy)
@@ -438,6 +482,29 @@ CHART_KEY = ("Each chart: baseline (dashed grey), target for each year (blue ste
              f"({', '.join(f'{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}' for s in ('green', 'amber', 'red'))}; "
              "hollow: provisional) and the year-end forecast (hollow diamond).")
 
+
+def chart_key(benchmark: str | None) -> str:
+    """The key printed above the charts; with a benchmark, its line and the intervals too."""
+    if not benchmark:
+        return CHART_KEY
+    return (CHART_KEY.removesuffix(".") + f"; {benchmark} (benchmark): its latest value at or before "
+            "each period (dashed purple line, diamonds); 95% confidence interval of each value "
+            "(grey bar), where a count and denominator or limits were given.")
+
+
+def benchmark_sentence(rows: pd.DataFrame, benchmark: str) -> str:
+    """The summary's sentence on the comparison: "Compared with England (benchmark): 2 better
+    than benchmark, 5 similar to benchmark, ...; 40 not compared (...)"."""
+    codes = rows["compared_with_benchmark"].astype(str)
+    counted = [f"{int((codes == c).sum())} {COMPARISON_LABELS[c].lower()}" for c in COMPARISON_LABELS
+               if c != "not_compared" and (codes == c).any()]
+    missing = int((codes == "not_compared").sum()) + int((~codes.isin(list(COMPARISON_LABELS))).sum())
+    text = f"Compared with {benchmark} (benchmark), at 95%: " + (", ".join(counted) or "no part compared")
+    if missing:
+        text += (f"; {missing} not compared (no confidence interval, or no {benchmark} value for the "
+                 "period or before)")
+    return text + ". The charts show its line and each value's 95% confidence interval."
+
 DEMO_WARNING = ("<b>Illustrative demo values.</b> Some values in this paper are illustrative demo "
                 "values, generated so the dashboard has something to show; they were not reported by "
                 "anyone. Real values from the source documents and returns always replace them. Start "
@@ -446,13 +513,19 @@ DEMO_WARNING = ("<b>Illustrative demo values.</b> Some values in this paper are 
 
 def build_paper(register: Register, rated: pd.DataFrame, period: str, *, framework: str,
                 theme_board: str | None = None, produced: dt.datetime | None = None,
-                data_note: str = "", progress: Progress | None = None) -> bytes:
+                data_note: str = "", progress: Progress | None = None, benchmark: str | None = None,
+                compared: pd.DataFrame | None = None) -> bytes:
     """The Forum's paper for ``period`` as PDF bytes.
 
     ``rated``: :func:`performance.rag.rate` rows of ``framework`` for every period (the
     trajectories need them), with the register columns
     (:func:`performance.overview.with_register_columns`). ``theme_board`` limits the paper to
     one board. ``progress(done, total)`` is called as sections are laid out.
+
+    ``compared``: ``rated`` with the comparison with ``benchmark``
+    (:func:`performance.benchmark_rating.with_benchmarks`, worked out once for every period
+    the charts show; the same index). With both, the summary says how the parts compare with
+    the benchmark and each chart draws its line and the 95% intervals; without, neither.
     """
     _register_fonts()
     styles = _styles()
@@ -470,7 +543,11 @@ def build_paper(register: Register, rated: pd.DataFrame, period: str, *, framewo
     counts = overview.rag_counts(rated, period)
     chased = overview.with_reasons(overview.exceptions(rated, period), register)
     boards = [b for b in counts["theme_board"] if b != "All theme boards"]
-    by_part = {k: g for k, g in rated.groupby(["code", "part"], sort=False, observed=True)}
+    if benchmark and compared is not None:  # the charts' rows with the benchmark columns
+        charted = compared.loc[compared.index.intersection(rated.index)]
+    else:
+        benchmark, charted = None, rated
+    by_part = {k: g for k, g in charted.groupby(["code", "part"], sort=False, observed=True)}
     figures: dict = {}
     # each figure reads only its own part's targets (the builder would filter all of them each time)
     targets = register.targets[register.targets["framework"] == framework]
@@ -478,8 +555,8 @@ def build_paper(register: Register, rated: pd.DataFrame, period: str, *, framewo
     no_targets = targets.iloc[:0]
 
     def chart(code: str, part: str, w: float, h: float, font_size: float = 6.5) -> _Chart:
-        return _Chart((code, part), lambda: trajectory_figure(
-            by_part[(code, part)], targets_of.get((code, part), no_targets), compact=True),
+        return _Chart((code, part), lambda: benchmark_trajectory_figure(
+            by_part[(code, part)], targets_of.get((code, part), no_targets), benchmark or "", compact=True),
             w, h, figures, font_size)
     total_steps = 2 + len(boards)
     done = 0
@@ -509,6 +586,9 @@ def build_paper(register: Register, rated: pd.DataFrame, period: str, *, framewo
     story.append(Paragraph(f"<b>{_esc(period)}: {_esc(overview.counts_sentence(counts))}.</b> Indicators are "
                            f"counted by their worst part; the change since {_esc(previous)} is in brackets.",
                            styles["body"]))
+    if benchmark:
+        story.append(Paragraph(_esc(benchmark_sentence(charted[charted["period"] == period], benchmark)),
+                               styles["body"]))
     story.append(Spacer(1, 6))
     header = ["Theme board", *[f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}" for s in STATUSES]]
     body = [[Paragraph(_esc(r["theme_board"]), styles["cell"]),
@@ -529,7 +609,7 @@ def build_paper(register: Register, rated: pd.DataFrame, period: str, *, framewo
         story.append(Paragraph("No reds, no worsening ambers and no forecasts short of target.",
                                styles["body"]))
     else:
-        story.append(Paragraph(CHART_KEY, styles["small"]))
+        story.append(Paragraph(_esc(chart_key(benchmark)), styles["small"]))
     for _, r in chased.iterrows():
         label = part_label(r["code"], r["part"])
         facts = [
@@ -585,7 +665,8 @@ def build_paper(register: Register, rated: pd.DataFrame, period: str, *, framewo
                                               width * 0.13]))
         parts = list(dict.fromkeys(zip(board_rows["code"], board_rows["part"], strict=True)))
         if len(parts) <= MAX_BOARD_CHARTS:
-            story += [CondPageBreak(130), Paragraph(CHART_KEY, styles["small"]), Spacer(1, 3)]
+            story += [CondPageBreak(130), Paragraph(_esc(chart_key(benchmark)), styles["small"]),
+                      Spacer(1, 3)]
             titles = dict(zip(zip(board_rows["code"], board_rows["part"], strict=True), board_rows["title"],
                               strict=True))
             cell = width / CHARTS_PER_ROW

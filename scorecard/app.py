@@ -16,10 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import streamlit as st  # noqa: E402
 
 from performance.exports import table_csv  # noqa: E402
-from performance.figures import part_label, trajectory_figure  # noqa: E402
+from performance.figures import part_label  # noqa: E402
 from performance.overview import counts_sentence, latest_period, period_options, rag_counts  # noqa: E402
 from performance.public import chart_summary, chart_table, counts_table, parts_table  # noqa: E402
-from scorecard.scorecard import database_ready, load_public, page_setup  # noqa: E402
+from scorecard.chart import CHART_CAPTION, public_trajectory  # noqa: E402
+from scorecard.scorecard import database_ready, load_public, load_public_benchmarks, page_setup  # noqa: E402
 
 page_setup("How the area is doing")
 st.title("Luton Forum: how the area is doing")
@@ -81,7 +82,10 @@ code, part = labels[chosen]
 part_rows = rows[(rows["code"] == code) & (rows["part"] == part)]
 summary = chart_summary(part_rows)
 st.markdown(summary)
-st.plotly_chart(trajectory_figure(part_rows, register.targets, title=chosen), width="stretch",
-                key="public_trajectory", config={"displaylogo": False, "displayModeBar": False})
+benchmark_values, series = load_public_benchmarks()
+st.plotly_chart(public_trajectory(part_rows, register.targets, benchmark_values, series, title=chosen),
+                width="stretch", key="public_trajectory",
+                config={"displaylogo": False, "displayModeBar": False})
+st.caption(CHART_CAPTION)
 st.markdown(f"The chart as a table ({chosen}):")
 st.table(chart_table(part_rows).set_index("Period"))

@@ -12,7 +12,7 @@ import streamlit as st
 
 from data_loaders.database import data_version, database_url, make_engine
 from data_loaders.operations import health
-from data_loaders.public import public_frameworks, read_public_register
+from data_loaders.public import public_frameworks, read_public_benchmarks, read_public_register
 
 VERSION_TTL_SECONDS = 2  # another process's change shows within this (plus a render)
 
@@ -46,6 +46,21 @@ def _rated(url: str, version: str, frameworks: tuple[str, ...]):
     if not len(register.indicators):
         return register, None
     return register, with_reasons(with_register_columns(rag.rate(register), register), register)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _benchmarks(url: str, version: str, frameworks: tuple[str, ...]):
+    register, _ = _rated(url, version, frameworks)
+    return read_public_benchmarks(_engine(url), register)
+
+
+def load_public_benchmarks():
+    """(England's values, the own series with published counts) for the public frameworks
+    (those of :func:`load_public`, whose register it reads), cached per data version like it;
+    shared: read them, never assign into them."""
+    url = database_url()
+    version = _version(url)
+    return _benchmarks(url, version, tuple(_public_names(url, version)))
 
 
 def database_ready() -> str | None:

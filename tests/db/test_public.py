@@ -80,3 +80,76 @@ def test_commentary_edited_as_internal_leaves_the_public_page_and_can_come_back(
     edit_commentary(engine, FRAMEWORK, "NI 181", "", PERIOD, commentary="Back to internal",
                     action="Internal action", actor="po@luton", internal=True)
     assert public_words() == [17, "", ""]
+
+
+# --- the benchmark line and the area's interval on the public chart (issue 14) -----------------
+
+COMPARATORS = ("code,part,area,period,value,count,denominator,lower_95,upper_95,lower_998,upper_998,source\n"
+               f"NI 135,,England,{PERIOD},45.0,,,,,,,Test England figure\n"
+               f"NI 135,,Great Britain,{PERIOD},41.0,,,,,,,Test GB figure\n"
+               f"NI 156,,England,{PERIOD},600,,,,,,,Test England figure\n")
+
+
+def _counts_and_england(engine) -> None:
+    """NI 135: 50 of 100 published, then 70 of 100 submitted and waiting for sign-off; England's
+    and Great Britain's values imported through the comparators file's real check and store."""
+    import pandas as pd
+
+    from data_loaders.benchmarks_store import fingertips_parts, known_areas, store_benchmark_values
+    from data_loaders.comparators_file import check_comparators_file
+    from data_loaders.database import store_returns
+    from tests.public_data import _row
+
+    store_returns(engine, pd.DataFrame([_row("NI 135", 50.0, numerator=50, denominator=100)]),
+                  file_name="counts.xlsx", checksum="c1", submitted_by="officer")
+    store_returns(engine, pd.DataFrame([_row("NI 135", 70.0, "SUBMITTED-COUNT-v7", numerator=70,
+                                             denominator=100)]),
+                  file_name="counts2.xlsx", checksum="c2", submitted_by="officer", state="submitted")
+    check = check_comparators_file(read_register(engine, include_demo=False), COMPARATORS.encode(),
+                                   "comparators.csv", known_areas(engine), fingertips_parts(engine))
+    assert check.ok, check.errors
+    store_benchmark_values(engine, check.rows, file_name="comparators.csv", checksum="b",
+                           submitted_by="analyst")
+
+
+def _public_chart(engine, code: str):
+    from data_loaders.public import read_public_benchmarks
+    from scorecard.chart import public_trajectory
+
+    register = read_public_register(engine, [FRAMEWORK])
+    rated = with_register_columns(rag.rate(register), register)
+    part_rows = rated[(rated["code"] == code) & (rated["part"] == "")]
+    values, series = read_public_benchmarks(engine, register)
+    return public_trajectory(part_rows, register.targets, values, series, title=code), values, series
+
+
+def _trace(fig, name: str):
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_public_chart_has_englands_line_and_the_published_values_interval(engine):
+    _counts_and_england(engine)
+    fig, values, _ = _public_chart(engine, "NI 135")
+    england = _trace(fig, "England (benchmark)")
+    assert 45.0 in list(england.y) and 41.0 not in list(england.y)
+    assert set(values["area"]) == {"England"}  # no picker: England only
+    interval = _trace(fig, "95% confidence interval")
+    assert list(interval.y) == [50.0]  # the published 50 of 100, not the submitted 70
+    # Wilson 95% for 50 of 100: 40.38% to 59.62% (docs/benchmarks.md)
+    assert interval.error_y.array[0] == pytest.approx(9.62, abs=0.01)
+    assert interval.error_y.arrayminus[0] == pytest.approx(9.62, abs=0.01)
+
+
+def test_public_chart_shows_no_unpublished_value_or_count(engine):
+    _counts_and_england(engine)
+    for code in ("NI 135", "NI 156", "NI 030"):
+        fig, _, series = _public_chart(engine, code)
+        shown = " ".join(str(v) for t in fig.data for v in [*(t.y if t.y is not None else ()),
+                                                             *(t.hovertext or ()), *(t.text or ())])
+        shown += fig.to_json()
+        for secret in (*SECRETS, "SUBMITTED-COUNT-v7", "70.0%"):
+            assert secret not in shown, (code, secret)
+        assert 70.0 not in set(series["numerator"].dropna())  # the waiting return's count
+    fig, _, _ = _public_chart(engine, "NI 156")
+    assert 600.0 in list(_trace(fig, "England (benchmark)").y)
+    assert "612" in fig.to_json()  # the published value is there

@@ -158,3 +158,116 @@ def test_overview_builds_the_paper_for_a_performance_officer_to_download(luton_p
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert f"Download the Forum's paper {PERIOD}" in labels
+
+
+# --- compared with a benchmark (issue 14): real counts and England / GB values, imported ------
+
+
+@pytest.fixture(scope="module")
+def compared_paper(tmp_path_factory):
+    """(folder, the paper compared with England by ``report-pdf``'s default) from a database
+    holding the counts of NI 130, NI 135 and NI 142 and England's and Great Britain's values,
+    imported through the returns template and the comparators file (tests/comparisons.py)."""
+    from tests.comparisons import seeded_with_comparisons
+
+    folder = tmp_path_factory.mktemp("compared")
+    url = f"sqlite:///{folder / 'app.sqlite'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DATABASE_URL", url)
+    mp.setenv("DEMO_DATA", "off")
+    seeded_with_comparisons(url).dispose()
+    out = folder / "england.pdf"
+    assert manage.main(["report-pdf", "--period", PERIOD, "--out", str(out)]) == 0
+    yield folder, out
+    mp.undo()
+
+
+def _png_of_page_with(pdf: Path, text: str, folder: Path) -> Image.Image:
+    """The last page showing ``text`` (a board's charts follow its table), as an image."""
+    pages = _pages(pdf)
+    number = max(i for i, page in enumerate(pages, start=1) if text in page)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(number), "-l", str(number), str(pdf),
+                    str(folder / f"{pdf.stem}-{number}")], check=True)
+    (png,) = folder.glob(f"{pdf.stem}-{number}*.png")
+    return Image.open(png).convert("RGB")
+
+
+def _near(image: Image.Image, colour: str) -> int:
+    target = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    raw = image.tobytes()
+    return sum(1 for i in range(0, len(raw), 3)
+               if sum(abs(a - b) for a, b in zip(raw[i:i + 3], target, strict=True)) < 40)
+
+
+def test_paper_says_it_compares_with_england_in_the_summary_and_the_chart_key(compared_paper):
+    _, pdf = compared_paper
+    pages = _pages(pdf)
+    summary = _flat(pages[1])
+    # NI 130 better, NI 135 similar, NI 142 worse than England (tests/comparisons.py EXPECTED)
+    assert ("Compared with England (benchmark), at 95%: 1 better than benchmark, 1 similar to benchmark, "
+            "1 worse than benchmark") in summary
+    text = _flat(" ".join(pages))
+    assert "England (benchmark): its latest value at or before each period (dashed purple line" in text
+    assert "Great Britain (benchmark)" not in text
+
+
+def test_paper_charts_draw_the_benchmark_line_and_the_intervals(compared_paper, tmp_path):
+    from performance.benchmark_figures import BENCHMARK_COLOUR
+
+    folder, pdf = compared_paper
+    # the Health and Well-Being Board's small multiples hold NI 130, NI 135 and NI 142
+    with_line = _png_of_page_with(pdf, "NI 130 Social care clients", tmp_path)
+    assert _near(with_line, BENCHMARK_COLOUR) > 60  # three dashed lines with diamonds
+    # the same data laid out without a benchmark: no purple at all
+    engine = make_engine(f"sqlite:///{folder / 'app.sqlite'}")
+    register = read_register(engine)
+    rated = overview.with_register_columns(rag.rate(register), register)
+    engine.dispose()
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(paper.build_paper(register, rated, PERIOD, framework="Luton LAA 2008-11"))
+    assert "(benchmark)" not in _flat(" ".join(_pages(plain)))
+    assert _near(_png_of_page_with(plain, "NI 130 Social care clients", tmp_path), BENCHMARK_COLOUR) == 0
+
+
+def test_report_pdf_compares_with_the_benchmark_asked_for(compared_paper):
+    folder, _ = compared_paper
+    out = folder / "gb.pdf"
+    assert manage.main(["report-pdf", "--period", PERIOD, "--out", str(out),
+                        "--benchmark", "Great Britain"]) == 0
+    text = _flat(" ".join(_pages(out)))
+    # against Great Britain: NI 130 similar, NI 135 better, NI 142 similar
+    assert ("Compared with Great Britain (benchmark), at 95%: 1 better than benchmark, 2 similar to "
+            "benchmark") in text
+    assert "Great Britain (benchmark): its latest value" in text and "England (benchmark)" not in text
+
+
+def test_report_pdf_with_an_unknown_benchmark_exits_2_naming_the_known_areas(compared_paper, capsys):
+    folder, _ = compared_paper
+    out = folder / "nowhere.pdf"
+    assert manage.main(["report-pdf", "--period", PERIOD, "--out", str(out), "--benchmark", "Atlantis"]) == 2
+    err = capsys.readouterr().err
+    assert "--benchmark: unknown area 'Atlantis'" in err
+    assert "England" in err and "Great Britain" in err and "East of England" in err
+    assert not out.exists()
+
+
+def test_overview_builds_the_paper_compared_with_the_pickers_benchmark(compared_paper, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    folder, _ = compared_paper
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{folder / 'app.sqlite'}")
+    monkeypatch.setenv("DEMO_DATA", "off")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=180)
+    at.query_params["period"] = PERIOD
+    at.query_params["benchmark"] = "Great Britain"
+    at.run()
+    at.button(key="build_paper").click().run()
+    assert not at.exception, at.exception
+    period, _, benchmark, data = at.session_state["forum_paper"]
+    assert (period, benchmark) == (PERIOD, "Great Britain")
+    assert f"Download the Forum's paper {PERIOD}" in [b.proto.label for b in at.get("download_button")]
+    pdf = tmp_path / "from_the_button.pdf"
+    pdf.write_bytes(data)
+    text = _flat(" ".join(_pages(pdf)))
+    assert "Compared with Great Britain (benchmark), at 95%: 1 better than benchmark" in text
+    assert "England (benchmark)" not in text

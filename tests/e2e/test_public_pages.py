@@ -75,3 +75,20 @@ def test_a_public_framework_shows_counts_boards_and_a_chart_table(database, monk
         assert not at.get("file_uploader") and not at.button
     finally:
         set_public_frameworks(engine, [], actor="test")
+
+
+def test_public_chart_says_it_compares_with_england(database, monkeypatch):
+    from data_loaders.public import set_public_frameworks
+    from scorecard.chart import CHART_CAPTION
+
+    url, engine = database
+    set_public_frameworks(engine, [FRAMEWORK], actor="test")
+    try:
+        at = _run(url, monkeypatch, {"period": PERIOD, "indicator": "NI 156"})
+        assert not at.exception, at.exception
+        captions = [c.value for c in at.caption]
+        assert CHART_CAPTION in captions and CHART_CAPTION.startswith("Compared with England:")
+        # no picker: the page's choices are the period and the indicator only
+        assert [s.key for s in at.selectbox if "benchmark" in (s.key or "")] == []
+    finally:
+        set_public_frameworks(engine, [], actor="test")

@@ -1,0 +1,29 @@
+"""The public scorecard's trajectory chart: a plain function (no Streamlit), so it is tested as one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from performance.benchmark_figures import benchmark_trajectory_figure
+from performance.benchmark_rating import with_benchmarks
+from performance.vocabulary import DEFAULT_BENCHMARK
+
+# No picker on the public page: England, as the staff pages open (issue 14)
+PUBLIC_BENCHMARK = DEFAULT_BENCHMARK
+CHART_CAPTION = (f"Compared with {PUBLIC_BENCHMARK}: the dashed line with diamonds is {PUBLIC_BENCHMARK}'s "
+                 "published figure (the latest at or before each period), and the bar through a value is "
+                 "its 95% confidence interval, where the count behind it was published. A value whose "
+                 f"interval does not reach {PUBLIC_BENCHMARK}'s line differs from it by more than chance.")
+
+
+def public_trajectory(part_rows: pd.DataFrame, targets: pd.DataFrame | None, benchmark_values: pd.DataFrame,
+                      series: pd.DataFrame, *, title: str) -> go.Figure:
+    """One part's trajectory with :data:`PUBLIC_BENCHMARK`'s line and the area's 95% intervals.
+
+    ``part_rows``: the public rating's rows of one part; ``benchmark_values`` and ``series``:
+    ``data_loaders.public.read_public_benchmarks`` (published values and counts only). The
+    comparison is worked out for this part's rows only, as the page shows one chart.
+    """
+    compared = with_benchmarks(part_rows, PUBLIC_BENCHMARK, benchmark_values, series)
+    return benchmark_trajectory_figure(compared, targets, PUBLIC_BENCHMARK, title=title)
