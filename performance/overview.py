@@ -66,10 +66,29 @@ class Filters:
 
 
 def with_register_columns(rated: pd.DataFrame, register: Register) -> pd.DataFrame:
-    """Add the register's kind, lead partner and reward eligibility to rated rows."""
-    extra = register.indicators[["framework", "code", "part", "kind", "lead_partner",
-                                 "reward_eligible"]]
-    return rated.merge(extra, on=["framework", "code", "part"], how="left")
+    """Add the register's kind, lead partner and reward eligibility to rated rows.
+
+    The rows and the columns of ``rated`` are kept as they are (a merge would turn its
+    categorical framework, code and part into a Python string per row: about 28 MB more at
+    150 areas, in the frame every app process caches). Kind and lead partner stay text
+    (callers write new texts into them: a categorical would refuse).
+    """
+    keys = ["framework", "code", "part"]
+    extra = register.indicators[[*keys, "kind", "lead_partner", "reward_eligible"]]
+    parts = pd.MultiIndex.from_frame(extra[keys].astype(object))
+    if not parts.is_unique:  # a part twice in the register: as a merge does, a row per match
+        return rated.merge(extra, on=keys, how="left")
+    positions = parts.get_indexer(pd.MultiIndex.from_frame(rated[keys].astype(object)))
+    found = positions >= 0
+    added = {}
+    for column in ("kind", "lead_partner", "reward_eligible"):
+        values = extra[column]
+        if found.all():
+            taken = values.array.take(positions)
+        else:  # a rated part missing from the register: empty, as a merge leaves it
+            taken = values.astype(object).array.take(positions, allow_fill=True)
+        added[column] = pd.Series(taken, index=rated.index, name=column)
+    return rated.assign(**added)
 
 
 def framework_slices(rated: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, slice]]:

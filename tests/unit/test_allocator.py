@@ -53,3 +53,24 @@ print(held // 2**20, before - rss(), released)
     held, dropped, released = out.split()
     assert int(held) >= 60 and released == "True"
     assert int(dropped) >= 48  # MB given back to the system
+
+
+@pytest.mark.parametrize("tuned", [True, False], ids=["tuned", "threshold set before the start"])
+def test_large_arrays_freed_go_back_to_the_system_at_once(tuned):
+    # glibc's moving threshold: once a 16 MB block is freed, 1 MB blocks come from the heap and
+    # stay with the process when freed (a small block above them pins the heap's top). Fixed
+    # at 128 KiB, each has pages of its own, unmapped at its free: no trim needed.
+    out = _python("""
+import ui.allocator as a
+a.tune_allocator()
+def rss():
+    return int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0]) // 1024
+big = bytearray(b'x' * 16 * 2**20)
+del big
+blocks = [bytearray(b'x' * 2**20) for _ in range(48)]
+pin = bytearray(b'y' * 1024)
+before = rss()
+del blocks
+print(before - rss())
+""", **({} if tuned else {"MALLOC_MMAP_THRESHOLD_": "131072"}))
+    assert int(out) >= 44  # of the 48 MB, given back as the blocks were freed (glibc alone: 32)

@@ -131,3 +131,29 @@ def test_framework_slices_keep_each_frameworks_rows_together_and_in_order(rated)
 @pytest.mark.parametrize(("n", "text"), [(0, "no change"), (2, "+2"), (-1, "−1")])
 def test_signed_writes_changes(n, text):
     assert signed(n) == text
+
+
+@pytest.mark.parametrize("missing", [False, True], ids=["every part in the register", "a part missing"])
+def test_with_register_columns_keeps_rates_categorical_keys_and_gives_a_merges_values(build, missing):
+    b = build
+    b.indicator("NI 117", lead_partner="LBC", kind="designated", reward_eligible=True)
+    b.indicator("NI 120", part="male", lead_partner="NHS Luton", kind="local", reward_eligible=False)
+    b.indicator("NI 120", part="female", lead_partner="NHS Luton", kind="local", reward_eligible=False)
+    b.target("NI 117", "2009/10", 6.5).ret("NI 117", Q3, 7.4)
+    register = b.register()
+    rated = rag.rate(register)
+    if missing:  # a part rated but since gone from the register: empty, as a left merge leaves it
+        register.indicators = register.indicators[register.indicators["part"] != "female"]
+    keys = ["framework", "code", "part"]
+    added = ["kind", "lead_partner", "reward_eligible"]
+    merged = rated.merge(register.indicators[[*keys, *added]], on=keys, how="left")
+
+    out = with_register_columns(rated, register)
+
+    # rate()'s categoricals kept: a merge turned them into a Python string per row (28 MB
+    # more in the app's cached frame at 150 areas)
+    assert all(isinstance(out[c].dtype, pd.CategoricalDtype) for c in keys)
+    assert list(out.columns) == list(merged.columns) and out.index.equals(rated.index)
+    pd.testing.assert_frame_equal(out[added].astype(object).reset_index(drop=True),
+                                  merged[added].astype(object), check_dtype=False)
+    assert out[added].isna().any().any() == missing
