@@ -12,6 +12,7 @@ from performance.benchmark_figures import (
     area_table,
     compare_areas_figure,
     compare_areas_values,
+    no_benchmark_note,
     part_title,
 )
 from performance.benchmark_rating import with_benchmarks, with_labels
@@ -68,6 +69,8 @@ for part in parts["part"]:
         figure = add_benchmark(trajectory_figure(part_rows, ctx.register.targets, title=label),
                                part_rows, benchmark)
         st.plotly_chart(figure, width="stretch", key=f"trajectory_{part}", config={"displaylogo": False})
+        if note := no_benchmark_note(part_rows, benchmark, label):
+            st.caption(note)
     areas = compare_areas_values(benchmark_values, part_rows, part_rows["own_area"].iloc[0])
     if len(areas) > 1:
         chart = compare_areas_figure(areas, part_rows["own_area"].iloc[0], title=part_title(part_rows),

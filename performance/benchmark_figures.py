@@ -15,7 +15,7 @@ from performance.vocabulary import COMPARISON_LABELS
 
 __all__ = ["AREA_ROW_COLUMNS", "BENCHMARK_COLOUR", "CHOSEN_AREA_COLOUR", "OTHER_AREA_COLOUR",
            "OWN_AREA_COLOUR", "add_benchmark", "area_figure", "area_rows", "area_sentence", "area_table",
-           "benchmark_trajectory_figure", "compare_areas_figure", "same_kind_areas"]
+           "benchmark_trajectory_figure", "compare_areas_figure", "no_benchmark_note", "same_kind_areas"]
 
 # Okabe-Ito reddish purple: apart from the target blue and the status colours
 BENCHMARK_COLOUR = "#CC79A7"
@@ -137,6 +137,16 @@ def part_title(rows: pd.DataFrame) -> str:
     with_value = rows[rows["area_value"].notna()].sort_values("period_order", kind="stable")
     period = with_value.iloc[-1]["period"] if len(with_value) else ""
     return f"{part_label(first['code'], first['part'])}, {period}: compared with other areas"
+
+
+def no_benchmark_note(rows: pd.DataFrame, benchmark: str, label: str) -> str | None:
+    """Why a part's chart has no benchmark line, when it has none: no value of ``benchmark`` for
+    the part in any period of ``rows`` (rows with :func:`with_benchmarks`' columns). None when
+    there is a line to draw."""
+    if "benchmark_value" in rows and rows["benchmark_value"].notna().any():
+        return None
+    return (f"No {benchmark} value for {label} yet, so no {benchmark} line: benchmark values are "
+            "imported on the Quarterly returns page or with `python manage.py import-comparators`.")
 
 
 def add_benchmark_to_multiples(charts: list[tuple[str, go.Figure]], rows: pd.DataFrame,

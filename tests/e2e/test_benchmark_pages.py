@@ -98,3 +98,13 @@ def test_returns_page_saves_good_comparator_values(monkeypatch, app_database):
     at.button(key="save_comparators").click().run()
     assert not at.exception, at.exception
     assert any("1 benchmark values, 1 stored" in s.value for s in at.success), [e.value for e in at.error]
+
+
+def test_indicator_page_says_why_a_chart_has_no_benchmark_line(monkeypatch, tmp_path):
+    # A fresh database: NI 117 has no England value; NI 152 has England's 12.3% (line 248)
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    without = _indicator(monkeypatch, fresh, {"code": "NI 117"})
+    assert not without.exception, without.exception
+    assert any(c.value.startswith("No England value for NI 117 yet") for c in without.caption)
+    with_line = _indicator(monkeypatch, fresh, {"code": "NI 152"})
+    assert not any("No England value" in c.value for c in with_line.caption)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from performance.benchmark_figures import (
     OTHER_AREA_COLOUR,
@@ -64,3 +65,16 @@ def test_small_multiples_get_the_benchmark_line_of_their_own_part():
     charts = add_benchmark_to_multiples(figures, _rows(), "England")
     assert [t.name for t in charts[0][1].data][0] == "England (benchmark)"
     assert list(charts[1][1].data) == []  # no rows for that part: left as it was
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ([float("nan"), float("nan")], "No England value for NI 117 yet, so no England line"),
+    ([float("nan"), 7.5], None),
+    ([], "No England value for NI 117 yet"),
+])
+def test_no_benchmark_note_says_why_a_chart_has_no_benchmark_line(values, expected):
+    from performance.benchmark_figures import no_benchmark_note
+
+    rows = pd.DataFrame({"benchmark_value": pd.Series(values, dtype=float)})
+    note = no_benchmark_note(rows, "England", "NI 117")
+    assert (note is None) if expected is None else note.startswith(expected)
