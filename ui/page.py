@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -172,7 +171,7 @@ def load_rated(framework: str | None = None):
     :func:`with_reasons` for those of the rows shown."""
     url = database_url()
     rated, slices, reasons = _rated(url, _data_versions(url))
-    _this_run.reasons, _this_run.rated = reasons, rated
+    _this_run.reasons = reasons
     if framework is None:
         return rated
     return rated.iloc[slices.get(framework, slice(0, 0))]
@@ -188,49 +187,6 @@ def with_reasons(rows, only=None):
         load_rated()
         reasons = _this_run.reasons
     return reasons.with_reasons(rows, only)
-
-
-# Part numbers (performance.matrix.part_numbers: a group-by over every row of every period)
-# of the views recently drawn, kept beside the rated frame they came from: the matrix and its
-# reasons ask for the same rows, and the next render of the same view asks again.
-_numbers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_numbers_lock = threading.Lock()
-_NUMBERS_KEPT = 8
-
-
-def part_numbers_of(rows):
-    """:func:`performance.matrix.part_numbers` of ``rows`` (rows of the frame
-    :func:`load_rated` gave this run, any filter applied), computed once per view and data
-    version instead of on every render."""
-    from performance.matrix import part_numbers
-
-    holder, rated = getattr(_this_run, "reasons", None), getattr(_this_run, "rated", None)
-    if holder is None or not _rows_of(rows, rated):
-        return part_numbers(rows)
-    with _numbers_lock:
-        kept = _numbers.setdefault(holder, [])
-        for index, numbers in kept:
-            # same labels in the same order: the same rows of the same frame, the same parts
-            if index is rows.index or index.equals(rows.index):
-                return numbers
-    numbers = part_numbers(rows)
-    with _numbers_lock:
-        kept.insert(0, (rows.index, numbers))
-        del kept[_NUMBERS_KEPT:]
-    return numbers
-
-
-def _rows_of(rows, rated) -> bool:
-    """Whether ``rows`` are rows of ``rated`` as they are there (the same labels with the same
-    parts), so what is kept for their labels holds for them."""
-    import numpy as np
-
-    positions = rated.index.get_indexer(rows.index)
-    if (positions < 0).any():
-        return False
-    return all(np.array_equal(rated[column].to_numpy(dtype=object)[positions],
-                              rows[column].to_numpy(dtype=object))
-               for column in ("framework", "code", "part") if column in rows)
 
 
 def load_register() -> Register:

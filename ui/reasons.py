@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from performance.matrix import MATRIX_PAGE_PARTS
-from ui.page import part_numbers_of, with_reasons
+from performance.matrix import MATRIX_PAGE_PARTS, part_numbers
+from ui.page import with_reasons
+from ui.tables import page_ranges
 
 
 def matrix_rows(rows: pd.DataFrame, *, key: str, page_parts: int = MATRIX_PAGE_PARTS) -> pd.DataFrame:
@@ -16,14 +17,13 @@ def matrix_rows(rows: pd.DataFrame, *, key: str, page_parts: int = MATRIX_PAGE_P
     The page is the one its picker (``<key>_page``) holds, as the matrix reads it, or the
     first. A choice this cannot place gets every row's reason: slower, never a wrong text.
     """
-    numbers = part_numbers_of(rows)
+    numbers = part_numbers(rows)
     total = int(numbers.max()) + 1 if len(numbers) else 0
     start = 0
     chosen = st.session_state.get(f"{key}_page")
     if total > page_parts and chosen is not None:
-        starts = range(0, total, page_parts)
-        ranges = [f"{s + 1:,}–{min(s + page_parts, total):,}" for s in starts]
+        ranges = page_ranges(total, page_parts)  # as the matrix's own picker labels them
         if chosen not in ranges:
             return with_reasons(rows)
-        start = starts[ranges.index(chosen)]
+        start = ranges[chosen]
     return with_reasons(rows, only=(numbers >= start) & (numbers < start + page_parts))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from data_loaders.database import database_description
 from performance.events import timed
-from performance.matrix import MATRIX_PAGE_PARTS, status_grid, status_matrix_html
+from performance.matrix import MATRIX_PAGE_PARTS, part_numbers, status_grid, status_matrix_html
 from performance.tables import blank_note, for_display
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,31 +82,30 @@ def show_status_matrix(rated: pd.DataFrame, *, key: str, period: str | None = No
     Up to ``page_parts`` parts are drawn at once; a larger register gets a picker of the range
     of parts to show (register order), so the page stays quick for a region of many areas.
     """
-    from ui.page import part_numbers_of
-
-    numbers = part_numbers_of(rated)
+    numbers = part_numbers(rated)
     total = int(numbers.max()) + 1 if len(numbers) else 0
     if not total:
         st.info("No indicator parts match the filters.", icon=":material/filter_alt:")
         return
-    start, rows = 0, None
-    if total > page_parts:
-        starts = range(0, total, page_parts)
-        ranges = [f"{s + 1:,}–{min(s + page_parts, total):,}" for s in starts]
-        chosen = st.selectbox(f"Parts shown ({total:,} in all, {page_parts} at a time; the "
-                              "filters above narrow them)", ranges, key=f"{key}_page")
-        start, rows = starts[ranges.index(chosen)], page_parts
-    st.html(status_matrix_html(status_grid(rated, start=start, rows=rows, numbers=numbers), current=period))
+    start, stop = page_picker(total, page_parts, key=f"{key}_page", what="parts",
+                              hint="; the filters above narrow them")
+    st.html(status_matrix_html(status_grid(rated, start=start, rows=stop - start, numbers=numbers),
+                               current=period))
 
 
-def page_picker(total: int, per_page: int, *, key: str, what: str) -> tuple[int, int]:
+def page_ranges(total: int, per_page: int) -> dict[str, int]:
+    """The pages of ``total`` rows, ``per_page`` at a time: each page's label ("1–500") and its
+    first row."""
+    return {f"{s + 1:,}–{min(s + per_page, total):,}": s for s in range(0, total, per_page)}
+
+
+def page_picker(total: int, per_page: int, *, key: str, what: str, hint: str = "") -> tuple[int, int]:
     """The range of ``total`` rows to show, ``per_page`` at a time: ``(start, stop)``. A picker
-    of the ranges is drawn only when there is more than one page."""
+    of the ranges (``hint`` added to its label) is drawn only when there is more than one page."""
     if total <= per_page:
         return 0, total
-    starts = range(0, total, per_page)
-    ranges = [f"{s + 1:,}–{min(s + per_page, total):,}" for s in starts]
-    chosen = st.selectbox(f"{what.capitalize()} shown ({total:,} in all, {per_page:,} at a time)",
-                          ranges, key=key)
-    start = starts[ranges.index(chosen)]
+    ranges = page_ranges(total, per_page)
+    chosen = st.selectbox(f"{what.capitalize()} shown ({total:,} in all, {per_page:,} at a time{hint})",
+                          list(ranges), key=key)
+    start = ranges[chosen]
     return start, min(start + per_page, total)
