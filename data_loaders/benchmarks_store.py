@@ -194,12 +194,8 @@ def set_fingertips_indicator(engine: Engine, framework: str, code: str, part: st
                                                        "Fingertips ID to remove")])
             number = None
         else:
-            mapped = {r.fingertips_id: (r.name, r.code, r.part) for r in conn.execute(
-                select(ft.c.fingertips_id, s.frameworks.c.name, s.indicators.c.code, s.indicator_parts.c.part)
-                .select_from(ft.join(s.indicator_parts).join(s.indicators)
-                             .join(s.frameworks, s.indicators.c.framework_id == s.frameworks.c.id)))}
             number = check_fingertips_id(fingertips_id, source=source, code=code, part=part,
-                                         mapped=mapped, framework=framework)
+                                         mapped=_fingertips_map(conn), framework=framework)
         conn.execute(delete(ft).where(ft.c.part_id == part_id))
         if number is not None:
             conn.execute(insert(ft).values(part_id=part_id, fingertips_id=number, source=source.strip()))
@@ -212,11 +208,15 @@ def set_fingertips_indicator(engine: Engine, framework: str, code: str, part: st
 
 def fingertips_parts(engine: Engine) -> dict[int, tuple[str, str, str]]:
     """Fingertips indicator ID -> (framework, code, part)."""
-    fw, ind, part, ft = s.frameworks, s.indicators, s.indicator_parts, s.fingertips_indicators
     with engine.connect() as conn:
-        rows = conn.execute(select(ft.c.fingertips_id, fw.c.name, ind.c.code, part.c.part)
-                            .select_from(ft.join(part).join(ind).join(fw, ind.c.framework_id == fw.c.id)))
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        return _fingertips_map(conn)
+
+
+def _fingertips_map(conn) -> dict[int, tuple[str, str, str]]:
+    fw, ind, part, ft = s.frameworks, s.indicators, s.indicator_parts, s.fingertips_indicators
+    rows = conn.execute(select(ft.c.fingertips_id, fw.c.name, ind.c.code, part.c.part)
+                        .select_from(ft.join(part).join(ind).join(fw, ind.c.framework_id == fw.c.id)))
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
 def store_benchmark_values(engine: Engine, rows: pd.DataFrame, *, file_name: str, checksum: str,

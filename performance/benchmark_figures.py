@@ -215,15 +215,21 @@ def area_rows(rows: pd.DataFrame, benchmark_values: pd.DataFrame, area: str, ben
         given = out[f"lower_{suffix}"].notna() & out[f"upper_{suffix}"].notna()
         out[f"lower_{suffix}"] = np.where(given, out[f"lower_{suffix}"], lower)
         out[f"upper_{suffix}"] = np.where(given, out[f"upper_{suffix}"], upper)
+    # the benchmark's latest value at or before each period (bm.latest_at_or_before, the rule
+    # with_benchmarks applies); a running total only the same period's
     value, period = np.full(len(out), np.nan), np.full(len(out), "", dtype=object)
-    for i, r in enumerate(out.itertuples()):
-        same_part = bench[bench["part"] == r.part]
-        if str(r.measure) in _RUNNING_TOTALS:
-            found = same_part[same_part["period_order"] == r.period_order]
-        else:
-            found = same_part[same_part["period_order"] <= r.period_order]
-        if len(found):
-            value[i], period[i] = float(found["value"].iloc[-1]), str(found["period"].iloc[-1])
+    orders = out["period_order"].to_numpy()
+    running = out["measure"].astype(str).isin(_RUNNING_TOTALS).to_numpy()
+    for part, at in out.groupby("part", sort=False).indices.items():
+        same_part = bench[bench["part"] == part]
+        if not len(same_part):
+            continue
+        b_orders = same_part["period_order"].to_numpy()
+        found, used = bm.latest_at_or_before(orders[at], b_orders, same_part["value"].to_numpy(float))
+        taken = np.clip(used, 0, None)
+        keep = (used >= 0) & (~running[at] | (b_orders[taken] == orders[at]))
+        value[at] = np.where(keep, found, np.nan)
+        period[at] = np.where(keep, same_part["period"].astype(str).to_numpy(object)[taken], "")
     sign = out["polarity"].map(_SIGN).fillna(0).to_numpy(float)
     out["benchmark"] = benchmark
     out["benchmark_value"], out["benchmark_period"] = value, period

@@ -29,8 +29,8 @@ from performance import intervals
 from performance.periods import Period, PeriodError, parse_period
 from performance.vocabulary import COMPARISON_LABELS, TREND_LABELS
 
-__all__ = ["BENCHMARK_COLUMNS", "COMPARISON_REASONS", "TREND_REASONS", "red_red", "with_benchmarks",
-           "with_labels"]
+__all__ = ["BENCHMARK_COLUMNS", "COMPARISON_REASONS", "TREND_REASONS", "comparison_counts", "red_red",
+           "with_benchmarks", "with_labels"]
 
 BENCHMARK_COLUMNS = [
     "area_value", "count", "denominator", "lower_95", "upper_95", "lower_998", "upper_998", "benchmark",
@@ -514,6 +514,16 @@ def with_labels(frame: pd.DataFrame) -> pd.DataFrame:
     if "trend" in out:
         out["trend"] = out["trend"].map(TREND_LABELS)
     return out
+
+
+def comparison_counts(frame: pd.DataFrame) -> tuple[dict[str, int], int]:
+    """How many rows of ``frame`` compare each way with the benchmark at 95% (better, similar,
+    worse, higher, lower: those with any, in that order) and how many were not compared, for
+    the sentences of the report pack and the Forum's paper."""
+    codes = frame["compared_with_benchmark"].astype(str)
+    counts = codes.value_counts()
+    said = {c: int(counts[c]) for c in bm.COMPARISONS if c != "not_compared" and counts.get(c, 0)}
+    return said, len(codes) - sum(said.values())
 
 
 def red_red(frame: pd.DataFrame) -> pd.DataFrame:

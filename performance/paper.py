@@ -47,6 +47,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from performance import overview
 from performance.benchmark_figures import benchmark_trajectory_figure
+from performance.benchmark_rating import comparison_counts
 from performance.figures import part_label
 from performance.rag.reasons import format_value
 from performance.register import Register
@@ -495,10 +496,8 @@ def chart_key(benchmark: str | None) -> str:
 def benchmark_sentence(rows: pd.DataFrame, benchmark: str) -> str:
     """The summary's sentence on the comparison: "Compared with England (benchmark): 2 better
     than benchmark, 5 similar to benchmark, ...; 40 not compared (...)"."""
-    codes = rows["compared_with_benchmark"].astype(str)
-    counted = [f"{int((codes == c).sum())} {COMPARISON_LABELS[c].lower()}" for c in COMPARISON_LABELS
-               if c != "not_compared" and (codes == c).any()]
-    missing = int((codes == "not_compared").sum()) + int((~codes.isin(list(COMPARISON_LABELS))).sum())
+    said, missing = comparison_counts(rows)
+    counted = [f"{n} {COMPARISON_LABELS[code].lower()}" for code, n in said.items()]
     text = f"Compared with {benchmark} (benchmark), at 95%: " + (", ".join(counted) or "no part compared")
     if missing:
         text += (f"; {missing} not compared (no confidence interval, or no {benchmark} value for the "

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from performance import overview
+from performance.benchmark_rating import comparison_counts
 from performance.exports.cells import _timestamp, sheet_name
 from performance.exports.columns import (
     COMPARISON_BLANKS,
@@ -87,10 +88,8 @@ def _summary(w: _Writer, counts: pd.DataFrame, *, framework_title: str, period: 
 
 def _comparison_sentence(compared: pd.DataFrame, benchmark: str) -> str:
     """"Compared with England at 95% confidence: 3 better, 5 similar, 1 worse; 40 not compared ..."."""
-    counts = compared["compared_with_benchmark"].astype(str).value_counts()
-    said = [f"{int(counts[code])} {COMPARISON_LABELS[code].split()[0].lower()}"
-            for code in ("better", "similar", "worse", "higher", "lower") if counts.get(code)]
-    left = int(counts.get("not_compared", 0))
+    counted, left = comparison_counts(compared)
+    said = [f"{n} {COMPARISON_LABELS[code].split()[0].lower()}" for code, n in counted.items()]
     said += [f"{left} not compared (the reason is given)"] if left else []
     return (f"Compared with {benchmark} at 95% confidence: {', '.join(said) or 'no parts'}. Similar: "
             f"{benchmark}'s value is inside this area's 95% confidence interval; better or worse: outside "
