@@ -11,7 +11,6 @@ import pytest
 
 from tests.e2e.browser import (
     REPO_ROOT,
-    chromium,
     new_context,
     open_app,
     streamlit_server,
@@ -23,24 +22,10 @@ SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.sqlite'}"
     with streamlit_server(url) as base:
         yield base
-
-
-@pytest.fixture
-def page(browser):
-    context = new_context(browser, viewport={"width": 1400, "height": 1800})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_open_app_fails_naming_what_it_awaited_when_the_server_never_answers(browser):

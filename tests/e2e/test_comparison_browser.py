@@ -8,15 +8,9 @@ import pytest
 
 from performance.vocabulary import BENCHMARK_COLUMN_LABELS as L
 from tests.comparisons import EXPECTED, GREAT_BRITAIN, PERIOD, seeded_with_comparisons
-from tests.e2e.browser import chromium, new_context, open_app, streamlit_server, wait_for_app, wait_for_tables
+from tests.e2e.browser import open_app, streamlit_server, wait_for_app, wait_for_tables
 
 LINK = "/?period=2009/10%20Q3&benchmark=Great%20Britain"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +19,6 @@ def server(tmp_path_factory):
     seeded_with_comparisons(url).dispose()
     with streamlit_server(url) as base:
         yield base
-
-
-@pytest.fixture
-def page(browser):
-    context = new_context(browser, viewport={"width": 1400, "height": 1800})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def _download(page, locator, tmp_path) -> openpyxl.Workbook:

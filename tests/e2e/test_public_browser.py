@@ -12,7 +12,7 @@ import json
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.e2e.browser import REPO_ROOT, chromium, streamlit_server, wait_for_app
+from tests.e2e.browser import REPO_ROOT, streamlit_server, wait_for_app
 from tests.public_data import PERIOD, PUBLISHED_COMMENTARY, SECRETS, prepare_public_database
 
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
@@ -39,12 +39,6 @@ def public_server(tmp_path_factory):
     with streamlit_server(url, page="scorecard/app.py", extra_args=("--secrets.files", str(secrets)),
                           env={"DEMO_DATA": "off"}) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

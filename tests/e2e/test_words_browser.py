@@ -14,7 +14,7 @@ import pytest
 
 from data_loaders.database import open_database
 from performance.tables import display_codes
-from tests.e2e.browser import REPO_ROOT, chromium, streamlit_server, wait_for_app
+from tests.e2e.browser import REPO_ROOT, streamlit_server, wait_for_app
 
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots" / "words"
 PAGES = [  # (name of the screenshot, path and query)
@@ -32,12 +32,6 @@ PAGES = [  # (name of the screenshot, path and query)
 MISSING_WORDS = re.compile(r"\b(None|nan|NaN|NaT)\b|<NA>")
 CODE_IN_TEXT = re.compile(r"\b(" + "|".join(sorted((c for c in display_codes() if "_" in c),
                                                    key=len, reverse=True)) + r")\b")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module", params=["on", "off"], ids=["demo data", "DEMO_DATA=off"])
