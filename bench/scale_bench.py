@@ -11,7 +11,6 @@ from pathlib import Path
 from bench.app_bench import (
     APP,
     CANVASES,
-    MATRIX,
     NEXT_FRAME,
     TIMEOUT_MS,
     _browser,
@@ -54,7 +53,6 @@ async def _session(browser, url: str) -> float:
         await page.goto(url, timeout=TIMEOUT_MS)
         for selector in READY:
             await page.wait_for_selector(selector, timeout=TIMEOUT_MS)
-        await page.wait_for_selector(MATRIX, timeout=TIMEOUT_MS)
         await page.wait_for_function(CANVASES, timeout=TIMEOUT_MS)
         await page.evaluate(NEXT_FRAME)
         return time.perf_counter() - start

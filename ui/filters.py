@@ -19,15 +19,39 @@ def url_select(label: str, options: list[str], param: str, default: str | None =
     return value
 
 
-def filter_widgets(rated, container=st) -> Filters:
-    """The overview's filters, read from and written back to the URL."""
+def filter_panel(rated) -> Filters:
+    """The overview's filters in a panel labelled with those in force: its widgets are drawn
+    only while it is open (it opens by itself when the URL sets a filter); closed, the URL's
+    filters still apply, kept to the values the register has."""
     current = Filters.from_query(st.query_params)
-    # Options from the distinct values only: the rated frame has a row per part and period.
+    boards, kinds, leads = _options(rated)
+    kept = Filters(theme_board=_keep(current.theme_board, boards), kind=_keep(current.kind, kinds),
+                   lead_partner=_keep(current.lead_partner, leads),
+                   status=_keep(current.status, list(STATUSES)), reward_eligible=current.reward_eligible)
+    active = kept != Filters()
+    panel = st.expander(f"Filters: {kept.describe()}" if active else "Filters: none set", expanded=active,
+                        key="filters", icon=":material/filter_alt:", on_change="rerun")
+    if not panel.open:
+        return kept
+    with panel:
+        return filter_widgets(rated)
+
+
+def _options(rated) -> tuple[list[str], list[str], list[str]]:
+    """The theme boards, kinds and lead partners ``rated`` has (from its distinct values only:
+    the rated frame has a row per part and period)."""
     boards = sorted(rated["theme_board"].dropna().unique())
     present = set(rated["kind"].dropna().unique())
     kinds = [k for k in KINDS if k in present]
     leads = sorted({p for t in rated["lead_partner"].dropna().unique() for p in split_partners(t)},
                    key=str.casefold)
+    return boards, kinds, leads
+
+
+def filter_widgets(rated, container=st) -> Filters:
+    """The overview's filters, read from and written back to the URL."""
+    current = Filters.from_query(st.query_params)
+    boards, kinds, leads = _options(rated)
     cols = container.columns([3, 2, 2, 2, 2])
     chosen = Filters(
         theme_board=cols[0].multiselect("Theme board", boards, default=_keep(current.theme_board, boards),

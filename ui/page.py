@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 from sqlalchemy import event
+from streamlit.delta_generator import DeltaGenerator
 
 from data_loaders.database import (
     DataVersions,
@@ -293,6 +294,15 @@ def _framework_picker(register: Register) -> str:
     st.session_state["framework"] = framework
     st.query_params["framework"] = framework
     return framework
+
+
+def open_view(labels: list[str], *, key: str) -> tuple[str, DeltaGenerator]:
+    """Tabs of ``labels``, of which only the open one is built: the caller draws into the
+    container returned with its label, the others stay empty until chosen (each choice reruns
+    the page). The open tab is in the URL (``?key=label``, absent for the first), so a link
+    opens the same view; an unknown label in the URL opens the first."""
+    tabs = st.tabs(labels, key=key, bind="query-params")
+    return next((label, tab) for label, tab in zip(labels, tabs, strict=True) if tab.open)
 
 
 def demo_banner(frame) -> None:

@@ -50,6 +50,7 @@ def test_overview_lists_red_red_exceptions_against_the_chosen_benchmark(monkeypa
     monkeypatch.setenv("DATABASE_URL", app_database)
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
     at.query_params["benchmark"] = "East of England"
+    at.query_params["view"] = "Red-red"
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="url_benchmark").value == "East of England"

@@ -76,8 +76,15 @@ def test_overview_with_a_filter_in_the_url_shows_only_that_board(server, page):
     wait_for_tables(page)
     assert page.get_by_text("Stronger and Safer Communities Board").count() == 0
     _shot(page, "overview")
-    # The three-year matrix: a row per part of the board, every cell a symbol and a reason.
+    # The three-year matrix is a view of its own, drawn when its tab is chosen, which the URL
+    # then names (a link opens the same view).
+    assert page.locator('[data-testid="stHtml"] .lsp-matrix').count() == 0
+    page.get_by_role("tab", name="Three years at a glance").click()
     matrix = page.locator('[data-testid="stHtml"] .lsp-matrix')
+    matrix.locator("tbody tr").first.wait_for()
+    assert "view=Three+years+at+a+glance" in page.url
+    assert "theme_board=Health+and+Well-Being+Board" in page.url
+    # A row per part of the board, every cell a symbol and a reason.
     rows = matrix.locator("tbody tr")
     assert rows.count() == 9
     assert rows.first.locator("th").inner_text() == "NI 120 male"
@@ -111,7 +118,7 @@ def test_indicator_detail_from_the_menu(server, page):
 def test_export_button_downloads_the_table_shown(server, page, tmp_path):
     import openpyxl
 
-    open_app(page, f"{server}/?period=2009/10%20Q3&status=red")
+    open_app(page, f"{server}/?period=2009/10%20Q3&status=red&view=Every%20indicator%20part")
     wait_for_tables(page)
     with page.expect_download() as download:
         # The parts table's own button (its key), not the n-th: the exception lists above it

@@ -30,7 +30,7 @@ def _download(page, locator, tmp_path) -> openpyxl.Workbook:
 
 
 def test_parts_table_download_compares_with_the_benchmark_in_the_link(server, page, tmp_path):
-    open_app(page, f"{server}{LINK}")
+    open_app(page, f"{server}{LINK}&view=Every%20indicator%20part")
     wait_for_tables(page)
     wb = _download(page, page.locator(".st-key-parts_xlsx").get_by_role("button", name="Excel"), tmp_path)
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
@@ -48,8 +48,7 @@ def test_parts_table_download_compares_with_the_benchmark_in_the_link(server, pa
 
 
 def test_report_pack_built_on_the_overview_compares_with_the_benchmark_in_the_link(server, page, tmp_path):
-    open_app(page, f"{server}{LINK}")
-    wait_for_tables(page)
+    open_app(page, f"{server}{LINK}&view=Report%20pack%20and%20paper")
     page.locator(".st-key-build_pack").get_by_role("button").click()
     wait_for_app(page)
     button = page.locator(".st-key-download_pack").get_by_role("button")

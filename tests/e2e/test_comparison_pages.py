@@ -33,6 +33,9 @@ def _overview(monkeypatch, app_database, query: dict) -> AppTest:
     return at.run()
 
 
+PARTS = {"view": "Every indicator part"}  # the overview's view with the table of every part
+
+
 def _parts_table(at: AppTest):
     return next(d.value for d in at.dataframe if L["compared_with_benchmark"] in d.value.columns
                 and "Lead partner" in d.value.columns)
@@ -41,7 +44,7 @@ def _parts_table(at: AppTest):
 @pytest.mark.parametrize("benchmark", ["England", "Great Britain"])
 def test_overview_table_shows_the_comparison_with_the_benchmark_in_the_url(monkeypatch, app_database,
                                                                            benchmark):
-    at = _overview(monkeypatch, app_database, {"period": PERIOD, "benchmark": benchmark})
+    at = _overview(monkeypatch, app_database, {"period": PERIOD, "benchmark": benchmark, **PARTS})
     assert not at.exception, at.exception
     assert at.selectbox(key="url_benchmark").value == benchmark
     table = _parts_table(at).set_index("Code")
@@ -57,7 +60,7 @@ def test_overview_table_shows_the_comparison_with_the_benchmark_in_the_url(monke
 
 
 def test_overview_picker_changes_the_benchmark_column(monkeypatch, app_database):
-    at = _overview(monkeypatch, app_database, {"period": PERIOD})
+    at = _overview(monkeypatch, app_database, {"period": PERIOD, **PARTS})
     assert at.selectbox(key="url_benchmark").value == "England"  # the default
     assert _parts_table(at).set_index("Code").loc["NI 130", L["benchmark_value"]] == ENGLAND["NI 130"]
     at.selectbox(key="url_benchmark").select("Great Britain").run()
@@ -69,7 +72,8 @@ def test_overview_picker_changes_the_benchmark_column(monkeypatch, app_database)
 
 
 def test_overview_report_pack_compares_with_the_benchmark_chosen(monkeypatch, app_database):
-    at = _overview(monkeypatch, app_database, {"period": PERIOD, "benchmark": "Great Britain"})
+    at = _overview(monkeypatch, app_database, {"period": PERIOD, "benchmark": "Great Britain",
+                                               "view": "Report pack and paper"})
     at.button(key="build_pack").click().run()
     assert not at.exception, at.exception
     period, data = at.session_state["report_pack"]

@@ -208,9 +208,15 @@ def _parts_table(at: AppTest):
     return next(d.value for d in at.dataframe if "Lead partner" in d.value.columns)
 
 
+PARTS = {"view": "Every indicator part"}
+MATRIX = {"view": "Three years at a glance"}
+
+
 def test_overview_filters_in_the_url_narrow_the_tables(app):
-    everything = _parts_table(app("app.py", {"period": "2009/10 Q3"}))
-    at = app("app.py", {"period": "2009/10 Q3", "theme_board": "Health and Well-Being Board"})
+    everything = _parts_table(app("app.py", {"period": "2009/10 Q3", **PARTS}))
+    at = app("app.py", {"period": "2009/10 Q3", "theme_board": "Health and Well-Being Board", **PARTS})
+    # a filter in the link opens the filters' panel, which names it
+    assert at.expander[0].label == "Filters: theme board: Health and Well-Being Board"
     assert at.multiselect(key="f_theme_board").value == ["Health and Well-Being Board"]
     health = _parts_table(at)
     assert 0 < len(health) < len(everything)
@@ -228,10 +234,11 @@ def _matrix_rows(html: str) -> list[str]:
 
 
 def test_overview_matrix_shows_every_part_of_the_filtered_view(app):
-    at = app("app.py", {"period": "2009/10 Q3", "theme_board": "Health and Well-Being Board"})
+    query = {"period": "2009/10 Q3", "theme_board": "Health and Well-Being Board"}
+    at = app("app.py", {**query, **MATRIX})
     assert not at.exception, at.exception
     (matrix,) = at.get("html")
-    parts = _parts_table(at)
+    parts = _parts_table(app("app.py", {**query, **PARTS}))
     assert _matrix_rows(matrix.value) == [f"{c} {p}".strip() for c, p in zip(parts["Code"], parts["Part"],
                                                                                strict=True)]
     assert 'class="s-red' in matrix.value and "Hover over a cell for the reason" in " ".join(
@@ -310,7 +317,7 @@ def test_overview_builds_the_report_pack_for_the_period(app):
 
     import openpyxl
 
-    at = app("app.py", {"period": "2009/10 Q3"})
+    at = app("app.py", {"period": "2009/10 Q3", "view": "Report pack and paper"})
     at.button(key="build_pack").click().run()
     assert not at.exception, at.exception
     period, data = at.session_state["report_pack"]

@@ -151,6 +151,7 @@ def test_overview_builds_the_paper_for_a_performance_officer_to_download(luton_p
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{pdf.parent / 'app.sqlite'}")
     at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=180)
     at.query_params["period"] = PERIOD
+    at.query_params["view"] = "Report pack and paper"
     at.run()
     assert not at.get("download_button") or all(
         "Forum's paper" not in b.proto.label for b in at.get("download_button"))
@@ -260,6 +261,7 @@ def test_overview_builds_the_paper_compared_with_the_pickers_benchmark(compared_
     at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=180)
     at.query_params["period"] = PERIOD
     at.query_params["benchmark"] = "Great Britain"
+    at.query_params["view"] = "Report pack and paper"
     at.run()
     at.button(key="build_paper").click().run()
     assert not at.exception, at.exception

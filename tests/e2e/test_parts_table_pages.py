@@ -30,6 +30,7 @@ def _parts_table(at: AppTest):
 
 def test_a_large_overview_draws_its_parts_table_a_page_at_a_time(large_database):
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
+    at.query_params["view"] = "Every indicator part"
     at.run()
     assert not at.exception, at.exception
     picker = at.selectbox(key="parts_page")
@@ -50,6 +51,7 @@ def test_a_large_overview_draws_its_parts_table_a_page_at_a_time(large_database)
 def test_a_small_overview_has_no_page_picker(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.query_params["view"] = "Every indicator part"
     at.run()
     assert not at.exception, at.exception
     assert not [s for s in at.selectbox if s.key == "parts_page"]

@@ -29,6 +29,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
     ("app.py", {}),
     ("app.py", {"period": "2009/10 Q3"}),
+    *(("app.py", {"period": "2009/10 Q3", "view": view})  # the overview's views, drawn when open
+      for view in ("Red-red", "Every indicator part", "Three years at a glance", "Reward estimate",
+                   "Report pack and paper")),
     ("pages/1_Register.py", {"code": "NI 001"}),
     ("pages/2_Returns.py", {}),
     ("pages/3_Theme_board.py", {}),

@@ -20,6 +20,12 @@ SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots" / "words"
 PAGES = [  # (name of the screenshot, path and query)
     ("overview", "/"),
     ("overview-q3", "/?period=2009/10+Q3"),
+    # the overview's other views (each drawn only when open) and its filters' panel, opened
+    ("overview-red-red", "/?period=2009/10+Q3&view=Red-red"),
+    ("overview-parts", "/?period=2009/10+Q3&view=Every+indicator+part&status=red&status=amber"),
+    ("overview-matrix", "/?period=2009/10+Q3&view=Three+years+at+a+glance"),
+    ("overview-reward", "/?period=2009/10+Q3&view=Reward+estimate"),
+    ("overview-reports", "/?period=2009/10+Q3&view=Report+pack+and+paper"),
     ("register", "/Register?code=NI+001"),
     ("returns", "/Returns"),
     ("theme-board", "/Theme_board"),
