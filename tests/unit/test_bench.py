@@ -29,7 +29,8 @@ def test_bench_quick_prints_the_table_and_writes_the_results(tmp_path):
     assert all(column in header for column in COLUMNS)
     for name in ("rag_1m_arrays", "rag_1m_rate", "benchmarks_1m", "import_10k_sqlite",
                  "import_10k_postgresql", "export_10k", "overview_render_luton", "overview_render_scale",
-                 "overview_after_change_scale", "browser_overview", "server_memory_scale",
+                 "overview_render_scale_parts", "overview_after_change_scale", "browser_overview",
+                 "browser_overview_matrix", "server_memory_scale",
                  "server_memory_20_tabs", "paper_pdf_luton", "paper_pdf_scale"):
         assert any(line.startswith(name) for line in done.stdout.splitlines()), name
     text = out.read_text()
@@ -38,7 +39,7 @@ def test_bench_quick_prints_the_table_and_writes_the_results(tmp_path):
     assert "| " + " | ".join(COLUMNS) + " |" in text
     assert "| import_10k_sqlite | " in text
     for name in ("export_10k", "overview_render_luton", "overview_render_scale",
-                 "overview_after_change_scale", "paper_pdf_luton"):
+                 "overview_render_scale_parts", "overview_after_change_scale", "paper_pdf_luton"):
         row = next(line for line in text.splitlines() if line.startswith(f"| {name} | "))
         assert "skipped" not in row and "| - |" not in row, row  # these need nothing but the venv
     for name in ("server_memory_scale", "server_memory_20_tabs"):
