@@ -135,6 +135,7 @@ def _next_render(at: AppTest) -> AppTest:
 
 def test_the_overview_shows_an_import_and_a_target_change_on_the_next_render(engine):
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.query_params["view"] = "Every indicator part"  # the overview's view with the table of parts
     at.run()
     assert not at.exception, at.exception
     first = _parts_row(at)
