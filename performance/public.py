@@ -13,7 +13,7 @@ import pandas as pd
 from performance.figures import part_label
 from performance.rag import format_value
 from performance.tables import direction_badge
-from performance.vocabulary import STATUS_LABELS, status_badge
+from performance.vocabulary import COMPARISON_LABELS, STATUS_LABELS, status_badge
 
 # What a member of the public sees of each indicator part: no lead officer, no e-mail, no
 # file name, no one's name (commentary is the partnership's published words).
@@ -55,15 +55,29 @@ def parts_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(PUBLIC_COLUMNS))
 
 
-def chart_table(part_rows: pd.DataFrame) -> pd.DataFrame:
+def chart_table(part_rows: pd.DataFrame, benchmark: str | None = None) -> pd.DataFrame:
     """The trajectory chart of one part as a table (its text alternative): each period that
-    has a value or a target, in timeline order."""
+    has a value or a target, in timeline order. With ``benchmark`` (rows from
+    ``performance.benchmark_rating.with_benchmarks``) it also says what the chart draws of the
+    comparison: the value's 95% confidence interval, the benchmark's value and how the value
+    compares with it."""
     rows = part_rows.sort_values("period_order", kind="stable")
     keep = rows["period_value"].notna() | rows["target"].notna()
-    return pd.DataFrame([{
-        "Period": str(r.period), "Value": _value(r.period_value, r.unit) or "no value",
-        "Target": _value(r.target, r.unit) or "none set", "Status": _status(r.status),
-    } for r in rows[keep].itertuples(index=False)], columns=list(CHART_TABLE_COLUMNS))
+    columns = list(CHART_TABLE_COLUMNS)
+    if benchmark:
+        columns += ["95% confidence interval", benchmark, f"Compared with {benchmark}"]
+    records = []
+    for r in rows[keep].itertuples(index=False):
+        record = {"Period": str(r.period), "Value": _value(r.period_value, r.unit) or "no value",
+                  "Target": _value(r.target, r.unit) or "none set", "Status": _status(r.status)}
+        if benchmark:
+            low, high = _value(r.lower_95, r.unit), _value(r.upper_95, r.unit)
+            record["95% confidence interval"] = f"{low} to {high}" if low and high else "not published"
+            record[benchmark] = _value(r.benchmark_value, r.unit) or "no value"
+            record[f"Compared with {benchmark}"] = COMPARISON_LABELS.get(
+                str(r.compared_with_benchmark), "").replace("benchmark", benchmark)
+        records.append(record)
+    return pd.DataFrame(records, columns=columns)
 
 
 def chart_summary(part_rows: pd.DataFrame) -> str:

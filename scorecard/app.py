@@ -19,7 +19,7 @@ from performance.exports import table_csv  # noqa: E402
 from performance.figures import part_label  # noqa: E402
 from performance.overview import counts_sentence, latest_period, period_options, rag_counts  # noqa: E402
 from performance.public import chart_summary, chart_table, counts_table, parts_table  # noqa: E402
-from scorecard.chart import CHART_CAPTION, public_trajectory  # noqa: E402
+from scorecard.chart import CHART_CAPTION, PUBLIC_BENCHMARK, public_comparison, public_trajectory  # noqa: E402
 from scorecard.scorecard import database_ready, load_public, load_public_benchmarks, page_setup  # noqa: E402
 
 page_setup("How the area is doing")
@@ -82,10 +82,10 @@ code, part = labels[chosen]
 part_rows = rows[(rows["code"] == code) & (rows["part"] == part)]
 summary = chart_summary(part_rows)
 st.markdown(summary)
-benchmark_values, series = load_public_benchmarks()
-st.plotly_chart(public_trajectory(part_rows, register.targets, benchmark_values, series, title=chosen),
+compared = public_comparison(part_rows, *load_public_benchmarks())
+st.plotly_chart(public_trajectory(compared, register.targets, title=chosen),
                 width="stretch", key="public_trajectory",
                 config={"displaylogo": False, "displayModeBar": False})
 st.caption(CHART_CAPTION)
 st.markdown(f"The chart as a table ({chosen}):")
-st.table(chart_table(part_rows).set_index("Period"))
+st.table(chart_table(compared, PUBLIC_BENCHMARK).set_index("Period"))

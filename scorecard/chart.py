@@ -17,13 +17,16 @@ CHART_CAPTION = (f"Compared with {PUBLIC_BENCHMARK}: the dashed line with diamon
                  f"interval does not reach {PUBLIC_BENCHMARK}'s line differs from it by more than chance.")
 
 
-def public_trajectory(part_rows: pd.DataFrame, targets: pd.DataFrame | None, benchmark_values: pd.DataFrame,
-                      series: pd.DataFrame, *, title: str) -> go.Figure:
-    """One part's trajectory with :data:`PUBLIC_BENCHMARK`'s line and the area's 95% intervals.
+def public_comparison(part_rows: pd.DataFrame, benchmark_values: pd.DataFrame,
+                      series: pd.DataFrame) -> pd.DataFrame:
+    """``part_rows`` (the public rating's rows of one part) compared with
+    :data:`PUBLIC_BENCHMARK`: ``benchmark_values`` and ``series`` from
+    ``data_loaders.public.read_public_benchmarks`` (published values and counts only). Worked
+    out for this part's rows only, as the page shows one chart."""
+    return with_benchmarks(part_rows, PUBLIC_BENCHMARK, benchmark_values, series)
 
-    ``part_rows``: the public rating's rows of one part; ``benchmark_values`` and ``series``:
-    ``data_loaders.public.read_public_benchmarks`` (published values and counts only). The
-    comparison is worked out for this part's rows only, as the page shows one chart.
-    """
-    compared = with_benchmarks(part_rows, PUBLIC_BENCHMARK, benchmark_values, series)
+
+def public_trajectory(compared: pd.DataFrame, targets: pd.DataFrame | None, *, title: str) -> go.Figure:
+    """One part's trajectory (:func:`public_comparison`'s rows) with :data:`PUBLIC_BENCHMARK`'s
+    line and the area's 95% intervals."""
     return benchmark_trajectory_figure(compared, targets, PUBLIC_BENCHMARK, title=title)

@@ -114,13 +114,14 @@ def _counts_and_england(engine) -> None:
 
 def _public_chart(engine, code: str):
     from data_loaders.public import read_public_benchmarks
-    from scorecard.chart import public_trajectory
+    from scorecard.chart import public_comparison, public_trajectory
 
     register = read_public_register(engine, [FRAMEWORK])
     rated = with_register_columns(rag.rate(register), register)
     part_rows = rated[(rated["code"] == code) & (rated["part"] == "")]
     values, series = read_public_benchmarks(engine, register)
-    return public_trajectory(part_rows, register.targets, values, series, title=code), values, series
+    compared = public_comparison(part_rows, values, series)
+    return public_trajectory(compared, register.targets, title=code), values, series, compared
 
 
 def _trace(fig, name: str):
@@ -129,7 +130,7 @@ def _trace(fig, name: str):
 
 def test_public_chart_has_englands_line_and_the_published_values_interval(engine):
     _counts_and_england(engine)
-    fig, values, _ = _public_chart(engine, "NI 135")
+    fig, values, _, _ = _public_chart(engine, "NI 135")
     england = _trace(fig, "England (benchmark)")
     assert 45.0 in list(england.y) and 41.0 not in list(england.y)
     assert set(values["area"]) == {"England"}  # no picker: England only
@@ -140,16 +141,26 @@ def test_public_chart_has_englands_line_and_the_published_values_interval(engine
     assert interval.error_y.arrayminus[0] == pytest.approx(9.62, abs=0.01)
 
 
+def test_public_chart_table_says_what_the_chart_draws_of_englands_comparison(engine):
+    _counts_and_england(engine)
+    _, _, _, compared = _public_chart(engine, "NI 135")
+    row = chart_table(compared, "England").set_index("Period").loc[PERIOD]
+    assert row["Value"] == "50.0%"  # the published 50 of 100, not the submitted 70
+    # Wilson 95% for 50 of 100: 40.38% to 59.62% (docs/benchmarks.md); England's 45 is inside it
+    assert row["95% confidence interval"] == "40.38% to 59.62%"
+    assert (row["England"], row["Compared with England"]) == ("45.0%", "Similar to England")
+
+
 def test_public_chart_shows_no_unpublished_value_or_count(engine):
     _counts_and_england(engine)
     for code in ("NI 135", "NI 156", "NI 030"):
-        fig, _, series = _public_chart(engine, code)
+        fig, _, series, compared = _public_chart(engine, code)
         shown = " ".join(str(v) for t in fig.data for v in [*(t.y if t.y is not None else ()),
                                                              *(t.hovertext or ()), *(t.text or ())])
-        shown += fig.to_json()
+        shown += fig.to_json() + chart_table(compared, "England").to_csv()  # and its text alternative
         for secret in (*SECRETS, "SUBMITTED-COUNT-v7", "70.0%"):
             assert secret not in shown, (code, secret)
         assert 70.0 not in set(series["numerator"].dropna())  # the waiting return's count
-    fig, _, _ = _public_chart(engine, "NI 156")
+    fig, _, _, _ = _public_chart(engine, "NI 156")
     assert 600.0 in list(_trace(fig, "England (benchmark)").y)
     assert "612" in fig.to_json()  # the published value is there

@@ -63,3 +63,20 @@ def test_chart_table_lists_periods_with_a_value_or_target_in_timeline_order():
 ])
 def test_chart_summary_says_what_the_chart_shows(rows, expected):
     assert chart_summary(pd.DataFrame(rows)) == expected
+
+
+@pytest.mark.parametrize("compared, expected", [
+    (dict(lower_95=40.38, upper_95=59.62, benchmark_value=45.0, compared_with_benchmark="similar"),
+     ("40.38% to 59.62%", "45.0%", "Similar to England")),
+    (dict(lower_95=math.nan, upper_95=math.nan, benchmark_value=45.0, compared_with_benchmark="not_compared"),
+     ("not published", "45.0%", "Not compared")),
+    (dict(lower_95=1.0, upper_95=2.0, benchmark_value=math.nan, compared_with_benchmark="not_compared"),
+     ("1.0% to 2.0%", "no value", "Not compared")),
+    (dict(lower_95=1.0, upper_95=2.0, benchmark_value=3.0, compared_with_benchmark="better"),
+     ("1.0% to 2.0%", "3.0%", "Better than England")),
+])
+def test_chart_table_with_a_benchmark_says_the_interval_its_value_and_the_comparison(compared, expected):
+    table = chart_table(pd.DataFrame([_row(**compared)]), "England")
+    assert list(table.columns) == ["Period", "Value", "Target", "Status", "95% confidence interval",
+                                   "England", "Compared with England"]
+    assert tuple(table.iloc[0, 4:]) == expected
