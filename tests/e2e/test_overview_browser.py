@@ -71,6 +71,7 @@ def test_filter_panel_board_chosen_filters_and_stays_applied_in_another_view(ser
     page.get_by_role("tab", name="Every indicator part").click()
     _settled(page, lambda: page.wait_for_url(re.compile(r"[?&]view=Every\+indicator\+part")))
     page.get_by_text("the count and denominator, the 95% interval", exact=False).wait_for()
+    wait_for_app(page)  # the view's run has finished (the URL changed before it started)
     assert "theme_board=Health+and+Well-Being+Board" in page.url
     assert headline.inner_text() == filtered
     expect(_panel_label(page)).to_have_text(f"Filters: theme board: {BOARD}")
@@ -90,6 +91,7 @@ def test_views_reached_and_switched_with_the_keyboard(server, page):  # noqa: F8
     page.keyboard.press("ArrowRight")
     _settled(page, lambda: page.wait_for_url(re.compile(r"[?&]view=Red-red")))
     page.get_by_role("heading", name=re.compile("^Red-red: off target")).wait_for()
+    wait_for_app(page)  # the view's run has finished (the URL changed before it started)
     assert page.get_by_role("tab", name="Red-red").get_attribute("aria-selected") == "true"
     assert page.get_by_text("Reds, ambers getting worse", exact=False).count() == 0
     page.screenshot(path=str(_shot("overview_view_by_keyboard")))
