@@ -77,6 +77,17 @@ def test_filter_panel_board_chosen_filters_and_stays_applied_in_another_view(ser
     expect(_panel_label(page)).to_have_text(f"Filters: theme board: {BOARD}")
 
 
+def test_filter_panel_board_removed_clears_the_filter_the_url_and_the_label(server, page):  # noqa: F811
+    open_app(page, f"{server}/?period={PERIOD}")
+    everything = _headline(page).inner_text()
+    open_app(page, f"{server}/?period={PERIOD}&theme_board={BOARD}")
+    expect(_panel_label(page)).to_have_text(f"Filters: theme board: {BOARD}", timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("button", name=f"Remove {BOARD}").click()
+    _settled(page, lambda: page.wait_for_url(lambda url: "theme_board=" not in url))
+    expect(_panel_label(page)).to_have_text("Filters: none set", timeout=PAGE_TIMEOUT_MS)
+    expect(_headline(page)).to_have_text(everything, timeout=PAGE_TIMEOUT_MS)
+
+
 def test_views_reached_and_switched_with_the_keyboard(server, page):  # noqa: F811
     open_app(page, f"{server}/?period={PERIOD}")
     page.get_by_text("Reds, ambers getting worse", exact=False).wait_for()  # the Exceptions view
