@@ -55,24 +55,43 @@ def filter_widgets(rated, container=st) -> Filters:
     cols = container.columns([3, 2, 2, 2, 2])
     chosen = Filters(
         theme_board=cols[0].multiselect("Theme board", boards, default=_keep(current.theme_board, boards),
-                                        key="f_theme_board"),
+                                        key="f_theme_board", on_change=_to_url),
         kind=cols[1].multiselect("Kind", kinds, default=_keep(current.kind, kinds),
-                              format_func=lambda k: KIND_LABELS.get(k, k), key="f_kind"),
+                              format_func=lambda k: KIND_LABELS.get(k, k), key="f_kind", on_change=_to_url),
         lead_partner=cols[2].multiselect("Lead partner", leads, default=_keep(current.lead_partner, leads),
-                                         key="f_lead_partner"),
+                                         key="f_lead_partner", on_change=_to_url),
         status=cols[3].multiselect("Status", list(STATUSES), default=_keep(current.status, list(STATUSES)),
-                                   format_func=STATUS_LABELS.get, key="f_status"),
+                                   format_func=STATUS_LABELS.get, key="f_status", on_change=_to_url),
         reward_eligible=cols[4].selectbox("Reward eligible", ["", "yes", "no"],
                                           index=["", "yes", "no"].index(current.reward_eligible),
-                                          format_func=lambda v: v or "all", key="f_reward"),
+                                          format_func=lambda v: v or "all", key="f_reward",
+                                          on_change=_to_url),
     )
-    for name in ("theme_board", "kind", "lead_partner", "status", "reward_eligible"):
+    _write_url(chosen)
+    return chosen
+
+
+#: The widget of each filter, drawn by :func:`filter_widgets`.
+_WIDGET_KEYS = {"theme_board": "f_theme_board", "kind": "f_kind", "lead_partner": "f_lead_partner",
+                "status": "f_status", "reward_eligible": "f_reward"}
+
+
+def _to_url() -> None:
+    # A filter's widget changed: write the URL before the script runs (a callback runs first),
+    # so the panel, drawn before its widgets, is labelled with the filters this run applies
+    # and stays open or closes by them, not by the last run's.
+    url = Filters.from_query(st.query_params)
+    _write_url(Filters(**{name: st.session_state.get(key, getattr(url, name))
+                          for name, key in _WIDGET_KEYS.items()}))
+
+
+def _write_url(chosen: Filters) -> None:
+    for name in _WIDGET_KEYS:
         value = getattr(chosen, name)
         if value:
             st.query_params[name] = value
         elif name in st.query_params:
             del st.query_params[name]
-    return chosen
 
 
 def _keep(values: list[str], options: list[str]) -> list[str]:
