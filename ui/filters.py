@@ -19,6 +19,11 @@ def url_select(label: str, options: list[str], param: str, default: str | None =
     return value
 
 
+#: The widget of each filter, drawn by :func:`filter_widgets`.
+_WIDGET_KEYS = {"theme_board": "f_theme_board", "kind": "f_kind", "lead_partner": "f_lead_partner",
+                "status": "f_status", "reward_eligible": "f_reward"}
+
+
 def filter_panel(rated) -> Filters:
     """The overview's filters in a panel labelled with those in force: its widgets are drawn
     only while it is open (it opens by itself when the URL sets a filter); closed, the URL's
@@ -53,27 +58,25 @@ def filter_widgets(rated, container=st) -> Filters:
     current = Filters.from_query(st.query_params)
     boards, kinds, leads = _options(rated)
     cols = container.columns([3, 2, 2, 2, 2])
+
+    def own(name: str) -> dict:  # each widget's key, and its change written to the URL at once
+        return {"key": _WIDGET_KEYS[name], "on_change": _to_url}
+
     chosen = Filters(
         theme_board=cols[0].multiselect("Theme board", boards, default=_keep(current.theme_board, boards),
-                                        key="f_theme_board", on_change=_to_url),
+                                        **own("theme_board")),
         kind=cols[1].multiselect("Kind", kinds, default=_keep(current.kind, kinds),
-                              format_func=lambda k: KIND_LABELS.get(k, k), key="f_kind", on_change=_to_url),
+                                 format_func=lambda k: KIND_LABELS.get(k, k), **own("kind")),
         lead_partner=cols[2].multiselect("Lead partner", leads, default=_keep(current.lead_partner, leads),
-                                         key="f_lead_partner", on_change=_to_url),
+                                         **own("lead_partner")),
         status=cols[3].multiselect("Status", list(STATUSES), default=_keep(current.status, list(STATUSES)),
-                                   format_func=STATUS_LABELS.get, key="f_status", on_change=_to_url),
+                                   format_func=STATUS_LABELS.get, **own("status")),
         reward_eligible=cols[4].selectbox("Reward eligible", ["", "yes", "no"],
                                           index=["", "yes", "no"].index(current.reward_eligible),
-                                          format_func=lambda v: v or "all", key="f_reward",
-                                          on_change=_to_url),
+                                          format_func=lambda v: v or "all", **own("reward_eligible")),
     )
     _write_url(chosen)
     return chosen
-
-
-#: The widget of each filter, drawn by :func:`filter_widgets`.
-_WIDGET_KEYS = {"theme_board": "f_theme_board", "kind": "f_kind", "lead_partner": "f_lead_partner",
-                "status": "f_status", "reward_eligible": "f_reward"}
 
 
 def _to_url() -> None:
