@@ -53,7 +53,7 @@ for column, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
                   delta_color=METRIC_DELTA_COLOURS[status],
                   help=f"{signed(change)} since {previous_quarter(period)}")
 show_table(board_counts_table(counts), key="board_counts", title=f"RAG counts {period}",
-           about={"Period": period, "Filters": filters.describe()})
+           about={"Period": period, "Filters": filters.describe()}, plain=True)
 
 # The detail is in views (tabs): only the open one is built and drawn (a first visit draws the
 # exceptions, not every table and the three-year matrix); the URL names it (?view=Red-red).

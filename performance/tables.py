@@ -155,6 +155,34 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=column_label)
 
 
+# A plain table's look (html_table): thin rules and the app's text colour, as the grids have.
+_TABLE_STYLE = (
+    "<style>.lsp-table{overflow-x:auto}.lsp-table table{width:100%;border-collapse:collapse;"
+    "font-size:14px;color:#222222;margin:0}.lsp-table th,.lsp-table td{border:1px solid #E6E6E6;"
+    "padding:4px 8px;text-align:left;font-weight:400}.lsp-table thead th{background:#F8F8FA;"
+    "font-weight:600}.lsp-table tbody th{font-weight:600}</style>"
+)
+
+
+def html_table(frame: pd.DataFrame, *, label: str) -> str:
+    """``frame`` (already in words, e.g. :func:`for_display`) as a plain HTML table for
+    ``st.html``: headings as column headers, its first column as row headers, every text
+    escaped, a missing value blank, ``label`` naming it to a screen reader. For a few rows,
+    every one in view: lighter for a browser to draw than a grid, and read as it is by screen
+    readers and by the browser's own search."""
+    from html import escape
+
+    def cell(value) -> str:
+        return "" if value is None or (isinstance(value, float) and value != value) else escape(str(value))
+
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    body = "".join(
+        f'<tr><th scope="row">{cell(row[0])}</th>{"".join(f"<td>{cell(v)}</td>" for v in row[1:])}</tr>'
+        for row in frame.itertuples(index=False))
+    return (f'<div class="lsp-table" role="region" aria-label="{escape(label)}"><table>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{_TABLE_STYLE}")
+
+
 def _is_text(col: pd.Series) -> bool:
     """Whether a column holds text (plain, arrow or categorical)."""
     dtype = col.cat.categories.dtype if isinstance(col.dtype, pd.CategoricalDtype) else col.dtype

@@ -11,7 +11,7 @@ import streamlit as st
 from data_loaders.database import database_description
 from performance.events import timed
 from performance.matrix import MATRIX_PAGE_PARTS, part_numbers, status_grid, status_matrix_html
-from performance.tables import blank_note, for_display
+from performance.tables import blank_note, for_display, html_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A missing number or date is drawn blank, not Streamlit's grey "None"; the caption under the
@@ -44,14 +44,21 @@ def _who() -> str:
 
 def show_table(frame: pd.DataFrame, *, key: str, title: str, about: dict[str, str] | None = None,
                height: int | str = "auto", blanks: dict[str, str] | None = None,
-               export: Callable[[], pd.DataFrame] | None = None, **dataframe_kwargs):
+               export: Callable[[], pd.DataFrame] | None = None, plain: bool = False, **dataframe_kwargs):
     """Draw ``frame`` (statuses as symbol and word) with buttons that export the same rows.
 
     The workbook is built only when a button is clicked (deferred download), so drawing the
     page stays quick however large the table. When ``frame`` is one page of a longer list,
-    ``export`` gives every row of it, and the buttons export those.
+    ``export`` gives every row of it, and the buttons export those. ``plain``: a short summary
+    (a few rows) drawn as a plain HTML table (:func:`performance.tables.html_table`) instead of
+    a grid, every row in view and lighter to draw.
     """
-    shown = show_grid(frame, height=height, key=key, blanks=blanks, **dataframe_kwargs)
+    if plain:
+        shown = st.html(html_table(for_display(frame), label=title))
+        if note := blank_note(frame, blanks):
+            st.caption(note)
+    else:
+        shown = show_grid(frame, height=height, key=key, blanks=blanks, **dataframe_kwargs)
     info = {"Exported": dt.datetime.now().strftime("%d %B %Y %H:%M"),
             "Data": database_description(), **(about or {})}
     stem = title.lower().replace(" ", "-").replace("/", "-")

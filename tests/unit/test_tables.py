@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from performance.tables import direction_badge, for_display
+from performance.tables import direction_badge, for_display, html_table
 
 
 @pytest.mark.parametrize(("direction", "text"), [
@@ -140,3 +140,16 @@ def test_blank_note_says_a_blank_forecast_once():
     assert blank_note(frame) == "Blank cells: Forecast year end, no year-end forecast given."
     assert blank_note(frame.drop(columns="forecast_year_end")) == (
         "Blank cells: Forecast basis, no forecast; Forecast status, no forecast to rate.")
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    (["All theme boards", "4 (+1)"], '<tr><th scope="row">All theme boards</th><td>4 (+1)</td></tr>'),
+    (["<b>x</b> & y", "=1+1"], '<tr><th scope="row">&lt;b&gt;x&lt;/b&gt; &amp; y</th><td>=1+1</td></tr>'),
+    (["Health", None], '<tr><th scope="row">Health</th><td></td></tr>'),
+    (["Health", math.nan], '<tr><th scope="row">Health</th><td></td></tr>'),
+])
+def test_html_table_escapes_every_cell_and_leaves_a_missing_one_blank(cells, expected):
+    html = html_table(pd.DataFrame([cells], columns=["Theme board", "■ Red"]), label="RAG counts 2009/10 Q3")
+    assert '<th scope="col">Theme board</th><th scope="col">■ Red</th>' in html
+    assert expected in html
+    assert 'aria-label="RAG counts 2009/10 Q3"' in html and "None" not in html and "nan" not in html
