@@ -22,7 +22,15 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from performance.vocabulary import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, STATUSES, status_badge
+from performance.vocabulary import (
+    RULE_COLOUR,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUS_SYMBOLS,
+    STATUSES,
+    TEXT_COLOUR,
+    status_badge,
+)
 
 __all__ = ["MATRIX_PAGE_PARTS", "StatusGrid", "matrix_legend_html", "part_numbers", "status_grid",
            "status_matrix_html"]
@@ -34,9 +42,9 @@ MATRIX_PAGE_PARTS = 200
 
 _KEYS = ["framework", "code", "part"]
 _SLOTS, _ANNUAL_SLOT = 5, 4  # period_order = year * 5 + slot (Q1..Q4 = 0..3, annual = 4)
-_TEXT = "#222222"
+_TEXT = TEXT_COLOUR
 _RULE = "#555555"
-_GRID = "#E6E6E6"
+_GRID = RULE_COLOUR
 _KEY_BORDER = "#999999"
 
 

@@ -18,8 +18,10 @@ from performance.access import ROLE_LABELS
 from performance.vocabulary import (
     COLUMN_VOCABULARIES,
     DIRECTION_SYMBOLS,
+    RULE_COLOUR,
     STATUS_LABELS,
     STATUSES,
+    TEXT_COLOUR,
     code_label,
     status_badge,
 )
@@ -158,9 +160,9 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
 # A plain table's look (html_table): thin rules and the app's text colour, as the grids have.
 _TABLE_STYLE = (
     "<style>.lsp-table{overflow-x:auto}.lsp-table table{width:100%;border-collapse:collapse;"
-    "font-size:14px;color:#222222;margin:0}.lsp-table th,.lsp-table td{border:1px solid #E6E6E6;"
-    "padding:4px 8px;text-align:left;font-weight:400}.lsp-table thead th{background:#F8F8FA;"
-    "font-weight:600}.lsp-table tbody th{font-weight:600}</style>"
+    f"font-size:14px;color:{TEXT_COLOUR};margin:0}}.lsp-table th,.lsp-table td{{border:1px solid "
+    f"{RULE_COLOUR};padding:4px 8px;text-align:left;font-weight:400}}.lsp-table thead th{{"
+    "background:#F8F8FA;font-weight:600}.lsp-table tbody th{font-weight:600}</style>"  # a grid's header grey
 )
 
 

@@ -162,6 +162,9 @@ STATUS_SYMBOLS: Final = {
     "green": "●", "amber": "▲", "red": "■",
     "no_data": "○", "not_due": "–", "no_target": "·",
 }
+# The text and the thin rules of the app's own HTML tables (the status matrix, plain tables).
+TEXT_COLOUR: Final = "#222222"
+RULE_COLOUR: Final = "#E6E6E6"
 STATUS_COLOURS: Final = {
     "green": "#009E73", "amber": "#E69F00", "red": "#D55E00",
     "no_data": "#BBBBBB", "not_due": "#DDDDDD", "no_target": "#EEEEEE",
