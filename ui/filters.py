@@ -19,7 +19,7 @@ def url_select(label: str, options: list[str], param: str, default: str | None =
     return value
 
 
-#: The widget of each filter, drawn by :func:`filter_widgets`.
+#: The widget of each filter, drawn by :func:`_filter_widgets`.
 _WIDGET_KEYS = {"theme_board": "f_theme_board", "kind": "f_kind", "lead_partner": "f_lead_partner",
                 "status": "f_status", "reward_eligible": "f_reward"}
 
@@ -39,7 +39,7 @@ def filter_panel(rated) -> Filters:
     if not panel.open:
         return kept
     with panel:
-        return filter_widgets(rated)
+        return _filter_widgets(kept, boards, kinds, leads)
 
 
 def _options(rated) -> tuple[list[str], list[str], list[str]]:
@@ -53,23 +53,22 @@ def _options(rated) -> tuple[list[str], list[str], list[str]]:
     return boards, kinds, leads
 
 
-def filter_widgets(rated, container=st) -> Filters:
-    """The overview's filters, read from and written back to the URL."""
-    current = Filters.from_query(st.query_params)
-    boards, kinds, leads = _options(rated)
-    cols = container.columns([3, 2, 2, 2, 2])
+def _filter_widgets(current: Filters, boards: list[str], kinds: list[str], leads: list[str]) -> Filters:
+    """The filters' widgets, starting from ``current`` (the URL's, kept to the options); their
+    choice is written back to the URL."""
+    cols = st.columns([3, 2, 2, 2, 2])
 
     def own(name: str) -> dict:  # each widget's key, and its change written to the URL at once
         return {"key": _WIDGET_KEYS[name], "on_change": _to_url}
 
     chosen = Filters(
-        theme_board=cols[0].multiselect("Theme board", boards, default=_keep(current.theme_board, boards),
+        theme_board=cols[0].multiselect("Theme board", boards, default=current.theme_board,
                                         **own("theme_board")),
-        kind=cols[1].multiselect("Kind", kinds, default=_keep(current.kind, kinds),
+        kind=cols[1].multiselect("Kind", kinds, default=current.kind,
                                  format_func=lambda k: KIND_LABELS.get(k, k), **own("kind")),
-        lead_partner=cols[2].multiselect("Lead partner", leads, default=_keep(current.lead_partner, leads),
+        lead_partner=cols[2].multiselect("Lead partner", leads, default=current.lead_partner,
                                          **own("lead_partner")),
-        status=cols[3].multiselect("Status", list(STATUSES), default=_keep(current.status, list(STATUSES)),
+        status=cols[3].multiselect("Status", list(STATUSES), default=current.status,
                                    format_func=STATUS_LABELS.get, **own("status")),
         reward_eligible=cols[4].selectbox("Reward eligible", ["", "yes", "no"],
                                           index=["", "yes", "no"].index(current.reward_eligible),

@@ -23,12 +23,18 @@ MISSING = ""
 TABLE_PAGE_ROWS = 500
 
 
-def show_grid(frame: pd.DataFrame, *, blanks: dict[str, str] | None = None, **dataframe_kwargs):
+def show_grid(frame: pd.DataFrame, *, blanks: dict[str, str] | None = None, plain: bool = False,
+              label: str = "", **dataframe_kwargs):
     """Draw ``frame`` in the client's words (:func:`performance.tables.for_display`), missing
     values blank, with a caption saying what the blanks mean (``blanks`` overrides the usual
-    meaning of a column in this table); no export buttons."""
-    shown = st.dataframe(for_display(frame), width=dataframe_kwargs.pop("width", "stretch"),
-                         hide_index=True, placeholder=MISSING, **dataframe_kwargs)
+    meaning of a column in this table); no export buttons. ``plain``: a short summary (a few
+    rows) as a plain HTML table named ``label`` (:func:`performance.tables.html_table`) instead
+    of a grid: every row in view, lighter to draw."""
+    if plain:
+        shown = st.html(html_table(for_display(frame), label=label))
+    else:
+        shown = st.dataframe(for_display(frame), width=dataframe_kwargs.pop("width", "stretch"),
+                             hide_index=True, placeholder=MISSING, **dataframe_kwargs)
     if note := blank_note(frame, blanks):
         st.caption(note)
     return shown
@@ -50,15 +56,10 @@ def show_table(frame: pd.DataFrame, *, key: str, title: str, about: dict[str, st
     The workbook is built only when a button is clicked (deferred download), so drawing the
     page stays quick however large the table. When ``frame`` is one page of a longer list,
     ``export`` gives every row of it, and the buttons export those. ``plain``: a short summary
-    (a few rows) drawn as a plain HTML table (:func:`performance.tables.html_table`) instead of
-    a grid, every row in view and lighter to draw.
+    drawn as a plain table (see :func:`show_grid`).
     """
-    if plain:
-        shown = st.html(html_table(for_display(frame), label=title))
-        if note := blank_note(frame, blanks):
-            st.caption(note)
-    else:
-        shown = show_grid(frame, height=height, key=key, blanks=blanks, **dataframe_kwargs)
+    shown = (show_grid(frame, blanks=blanks, plain=True, label=title) if plain else
+             show_grid(frame, height=height, key=key, blanks=blanks, **dataframe_kwargs))
     info = {"Exported": dt.datetime.now().strftime("%d %B %Y %H:%M"),
             "Data": database_description(), **(about or {})}
     stem = title.lower().replace(" ", "-").replace("/", "-")

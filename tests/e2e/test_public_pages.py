@@ -25,6 +25,17 @@ def database(tmp_path_factory):
     engine.dispose()
 
 
+@pytest.fixture
+def published(database):
+    """The database with the framework made public for one test (then private again)."""
+    from data_loaders.public import set_public_frameworks
+
+    url, engine = database
+    set_public_frameworks(engine, [FRAMEWORK], actor="test")
+    yield url
+    set_public_frameworks(engine, [], actor="test")
+
+
 def _run(url: str, monkeypatch, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("DEMO_DATA", "off")
@@ -58,37 +69,24 @@ def test_with_no_framework_public_the_page_says_nothing_is_published(database, m
     assert not at.table
 
 
-def test_a_public_framework_shows_counts_boards_and_a_chart_table(database, monkeypatch):
-    from data_loaders.public import set_public_frameworks
-
-    url, engine = database
-    set_public_frameworks(engine, [FRAMEWORK], actor="test")
-    try:
-        at = _run(url, monkeypatch, {"period": PERIOD, "indicator": "NI 156"})
-        assert not at.exception, at.exception
-        assert at.title[0].value == "Luton Forum: how the area is doing"
-        assert at.selectbox(key="public_period").value == PERIOD
-        headings = [h.value for h in at.markdown]
-        assert any("Children and Young People's Trust Board" in h for h in headings)
-        assert any(h.startswith("NI 156: 1 published value") for h in headings), headings
-        assert len(at.table) >= 3  # counts, a table per board, the chart as a table
-        assert not at.get("file_uploader") and not at.button
-    finally:
-        set_public_frameworks(engine, [], actor="test")
+def test_a_public_framework_shows_counts_boards_and_a_chart_table(published, monkeypatch):
+    at = _run(published, monkeypatch, {"period": PERIOD, "indicator": "NI 156"})
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Luton Forum: how the area is doing"
+    assert at.selectbox(key="public_period").value == PERIOD
+    headings = [h.value for h in at.markdown]
+    assert any("Children and Young People's Trust Board" in h for h in headings)
+    assert any(h.startswith("NI 156: 1 published value") for h in headings), headings
+    assert len(at.table) >= 3  # counts, a table per board, the chart as a table
+    assert not at.get("file_uploader") and not at.button
 
 
-def test_public_chart_says_it_compares_with_england(database, monkeypatch):
-    from data_loaders.public import set_public_frameworks
+def test_public_chart_says_it_compares_with_england(published, monkeypatch):
     from scorecard.chart import CHART_CAPTION
 
-    url, engine = database
-    set_public_frameworks(engine, [FRAMEWORK], actor="test")
-    try:
-        at = _run(url, monkeypatch, {"period": PERIOD, "indicator": "NI 156"})
-        assert not at.exception, at.exception
-        captions = [c.value for c in at.caption]
-        assert CHART_CAPTION in captions and CHART_CAPTION.startswith("Compared with England:")
-        # no picker: the page's choices are the period and the indicator only
-        assert [s.key for s in at.selectbox if "benchmark" in (s.key or "")] == []
-    finally:
-        set_public_frameworks(engine, [], actor="test")
+    at = _run(published, monkeypatch, {"period": PERIOD, "indicator": "NI 156"})
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert CHART_CAPTION in captions and CHART_CAPTION.startswith("Compared with England:")
+    # no picker: the page's choices are the period and the indicator only
+    assert [s.key for s in at.selectbox if "benchmark" in (s.key or "")] == []
